@@ -1,0 +1,109 @@
+import { do_not_optimize, measure } from 'mitata';
+
+/** One thing to time: sync or async. Return values are kept alive so the JIT cannot drop the work. */
+export interface Case {
+  readonly name: string;
+  readonly fn: () => unknown;
+}
+
+/** A timed case: median and p99 in nanoseconds, and its median over the baseline's. */
+export interface Timing {
+  readonly name: string;
+  readonly medianNs: number;
+  readonly p99Ns: number;
+  readonly ratio: number;
+}
+
+/** A suite prints through the reporter; `index.ts` runs every suite in one process. */
+export interface Reporter {
+  /**
+   * Times `baseline` and each case in the same run and prints a table of medians with each
+   * case's ratio to the baseline. Never fails on a number: it reports.
+   */
+  compare(title: string, baseline: Case, cases: readonly Case[]): Promise<Timing[]>;
+  /** Prints retained heap bytes per instance for each factory (needs `node --expose-gc`). */
+  heap(title: string, factories: readonly HeapCase[], count?: number): HeapRow[];
+}
+
+export interface HeapCase {
+  readonly name: string;
+  readonly create: () => unknown;
+}
+
+export interface HeapRow {
+  readonly name: string;
+  readonly bytesPerInstance: number;
+}
+
+async function time(item: Case): Promise<{ medianNs: number; p99Ns: number }> {
+  const fn = item.fn;
+  const stats = await measure(() => do_not_optimize(fn()));
+  return { medianNs: stats.p50, p99Ns: stats.p99 };
+}
+
+function formatNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(1)} ns`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('heap figures need node --expose-gc (pnpm bench passes it)');
+  gc();
+  gc();
+}
+
+export function createReporter(print: (text: string) => void = console.log): Reporter {
+  return {
+    async compare(title, baseline, cases) {
+      const base = await time(baseline);
+      const timings: Timing[] = [{ name: `${baseline.name} (baseline)`, ...base, ratio: 1 }];
+      for (const item of cases) {
+        const t = await time(item);
+        timings.push({ name: item.name, ...t, ratio: t.medianNs / base.medianNs });
+      }
+      print(`\n### ${title}\n`);
+      print(
+        table(
+          ['case', 'median', 'p99', 'ratio to baseline'],
+          timings.map((t) => [t.name, formatNs(t.medianNs), formatNs(t.p99Ns), `${t.ratio.toFixed(2)}×`]),
+        ),
+      );
+      return timings;
+    },
+    heap(title, factories, count = 10_000) {
+      const rows: HeapRow[] = [];
+      for (const { name, create } of factories) {
+        // The holding array is allocated before the first reading, so only the instances count.
+        const keep: unknown[] = new Array(count).fill(null);
+        collectGarbage();
+        const before = process.memoryUsage().heapUsed;
+        for (let i = 0; i < count; i++) keep[i] = create();
+        collectGarbage();
+        const after = process.memoryUsage().heapUsed;
+        do_not_optimize(keep);
+        rows.push({ name, bytesPerInstance: Math.max(0, (after - before) / count) });
+      }
+      print(`\n### ${title} (retained heap per instance, ${count.toLocaleString('en')} instances)\n`);
+      print(
+        table(
+          ['instance', 'bytes'],
+          rows.map((r) => [r.name, r.bytesPerInstance.toFixed(0)]),
+        ),
+      );
+      return rows;
+    },
+  };
+}

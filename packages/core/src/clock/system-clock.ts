@@ -1,0 +1,31 @@
+import { type Clock, MAX_DELAY_MS, rejectInvalidSleep } from './clock.ts';
+
+/**
+ * The real clock: `performance.now()` for time and platform timers for sleeps. Its timers are
+ * unref'd where the platform supports it, so a pending backoff never keeps a Node process alive,
+ * and the abort listener of a sleep is removed as soon as the sleep settles.
+ */
+export const systemClock: Clock = Object.freeze({
+  now: () => performance.now(),
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    const invalid = rejectInvalidSleep('systemClock.sleep', ms, signal);
+    if (invalid !== undefined) return invalid;
+    if (ms === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject((signal as AbortSignal).reason);
+      };
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.min(ms, MAX_DELAY_MS),
+      );
+      // Node returns a Timeout object with unref(); browsers and Deno return a number.
+      if (typeof timer === 'object' && typeof (timer as { unref?: unknown }).unref === 'function') timer.unref();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * `@sentinel/core`: the contract every HTTP Sentinel package is built on — the `Policy`
+ * interface and `compose()`, outcomes, the injectable `Clock` and `Random`, typed errors, typed
+ * events, the `timeout()` policy, and the option checks every factory uses.
+ */
+export { type Clock, MAX_DELAY_MS, rejectInvalidSleep } from './clock/clock.ts';
+export { type Random, systemRandom } from './clock/random.ts';
+export { systemClock } from './clock/system-clock.ts';
+export { AttemptScope, contextFor } from './context/context.ts';
+export {
+  ConfigError,
+  type ConfigErrorDetails,
+  describeValue,
+  isConfigError,
+  isRejectedError,
+  isSentinelError,
+  isTimeoutError,
+  RejectedError,
+  type RejectedErrorOptions,
+  SentinelError,
+  type SentinelErrorOptions,
+  TimeoutError,
+} from './errors/errors.ts';
+export {
+  type Disposer,
+  Emitter,
+  type Listener,
+  type ListenerErrorHandler,
+  reportListenerError,
+} from './events/events.ts';
+export { describeRule, type NumberRule, type OptionChecker, optionChecker } from './options/option-checker.ts';
+export { type ComposedPolicy, compose, runOperation } from './policy/compose.ts';
+export { failure, type Outcome, type OutcomePredicate, settle, success, unwrap } from './policy/outcome.ts';
+export type { ExecuteOptions, ExecutionContext, Operation, Policy } from './policy/policy.ts';
+export { type TimeoutOptions, type TimeoutPolicy, timeout } from './timeout/timeout.ts';
