@@ -3,6 +3,7 @@
  * interface and `compose()`, outcomes, the injectable `Clock` and `Random`, typed errors, typed
  * events, the `timeout()` policy, and the option checks every factory uses.
  */
+export type { Backoff } from './backoff/backoff.ts';
 export { type Clock, MAX_DELAY_MS, rejectInvalidSleep } from './clock/clock.ts';
 export { type Random, systemRandom } from './clock/random.ts';
 export { systemClock } from './clock/system-clock.ts';
@@ -21,6 +22,7 @@ export {
   type SentinelErrorOptions,
   TimeoutError,
 } from './errors/errors.ts';
+export { isNonRetryable, markNonRetryable, retryAfterOf } from './errors/retry-hints.ts';
 export {
   type Disposer,
   Emitter,

@@ -20,7 +20,7 @@ const passThrough: Policy = {
 
 const work = async () => 1;
 
-export async function coreSuite(report: Reporter): Promise<void> {
+export default async function coreSuite(report: Reporter): Promise<void> {
   const layers = (n: number) => compose(...Array.from({ length: n }, () => passThrough));
   const one = layers(1);
   const three = layers(3);
