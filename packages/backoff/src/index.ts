@@ -1,1 +1,26 @@
-export {};
+/**
+ * `@sentinel/backoff`: backoff schedules you can print, and a retry policy with Retry-After
+ * hints, deadlines and a retry budget shared between policies.
+ */
+export {
+  type RetryBudget,
+  type RetryBudgetOptions,
+  type RetryBudgetStatus,
+  retryBudget,
+} from './budget/retry-budget.ts';
+export { AttemptSupersededError, isAttemptSupersededError } from './retry/errors.ts';
+export type { DelaySource, GiveUpEvent, GiveUpReason, RetryEvent, SuccessEvent } from './retry/events.ts';
+export type { RetryOptions } from './retry/options.ts';
+export { type RetryPresetName, retryPresets } from './retry/presets.ts';
+export { type RetryPolicy, type RetryStatus, retry } from './retry/retry.ts';
+export { type DelaysOptions, delays } from './schedules/delays.ts';
+export { capped, equalJitter, fullJitter } from './schedules/modifiers.ts';
+export {
+  constant,
+  type DecorrelatedJitterOptions,
+  decorrelatedJitter,
+  type ExponentialOptions,
+  exponential,
+  type LinearOptions,
+  linear,
+} from './schedules/shapes.ts';

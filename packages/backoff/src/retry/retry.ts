@@ -1,0 +1,262 @@
+import {
+  AttemptScope,
+  type Backoff,
+  type Clock,
+  ConfigError,
+  type Disposer,
+  Emitter,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type Listener,
+  type Operation,
+  type Outcome,
+  type Policy,
+  type Random,
+} from '@sentinel/core';
+import type { RetryBudget, RetryBudgetStatus } from '../budget/retry-budget.ts';
+import { AttemptSupersededError } from './errors.ts';
+import type { DelaySource, GiveUpEvent, GiveUpReason, RetryEvent, SuccessEvent } from './events.ts';
+import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './options.ts';
+
+/** A retry policy: `execute` runs the work again after failures, waiting between attempts. */
+export interface RetryPolicy extends Policy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** Called before each wait: which attempt failed, how long the wait is and why. */
+  onRetry(listener: Listener<RetryEvent>): Disposer;
+  /** Called when a call ends with a failure: attempts spent, the reason, the last outcome. */
+  onGiveUp(listener: Listener<GiveUpEvent>): Disposer;
+  /** Called when a call succeeds, with the number of attempts it took. */
+  onSuccess(listener: Listener<SuccessEvent>): Disposer;
+  /** Counters since the policy was created, and the shared budget's state. */
+  status(): RetryStatus;
+}
+
+/** Snapshot returned by {@link RetryPolicy.status}. Plain data, JSON-serialisable. */
+export interface RetryStatus {
+  /** Calls to `execute` (first attempts). */
+  readonly calls: number;
+  /** Attempts of every kind: `calls + retries`. */
+  readonly attempts: number;
+  /** Retries started (attempts after the first). */
+  readonly retries: number;
+  /** Calls that ended in success. */
+  readonly successes: number;
+  /** Calls that ended with a failure (see `onGiveUp`). */
+  readonly giveUps: number;
+  /** Calls ended by the caller's signal. */
+  readonly aborts: number;
+  /** The budget's state, or `null` without a budget. */
+  readonly budget: RetryBudgetStatus | null;
+}
+
+/**
+ * Retries failed work. Each attempt gets its own context (`ctx.attempt`, and a `ctx.signal` that
+ * follows the caller's); attempts never overlap, and before the next one starts the failed
+ * attempt's signal is aborted with an `AttemptSupersededError`, so leftovers are cancelled.
+ *
+ * - By default thrown errors are retried, except errors marked with `markNonRetryable` and any
+ *   failure after the caller's signal aborted; resolved values succeed (see `shouldRetry`).
+ * - Between attempts it waits the backoff's delay, or the outcome's retry-after hint when longer:
+ *   by default an error's `retryAfterMs`, so an open breaker or a server's Retry-After is waited
+ *   out, never hammered. A hint above `maxRetryAfterMs` gives up at once.
+ * - An abort during a wait rejects at once with the signal's reason; no further attempt starts.
+ * - When it gives up it rethrows the last error unchanged, or returns the last resolved value
+ *   when that was judged a failure (a final 503 stays a response for the HTTP layer to handle).
+ *
+ * The caller's signal is not read while attempts succeed (reading one costs microseconds): an
+ * already-aborted signal still lets the first attempt start, with an aborted `ctx.signal`.
+ *
+ * @example
+ * const policy = retry({ maxAttempts: 4, backoff: fullJitter(exponential({ initialMs: 50 })) });
+ * const data = await policy.execute(({ signal }) => fetch(url, { signal }).then((r) => r.json()));
+ * @throws ConfigError when an option is invalid (see {@link RetryOptions}).
+ */
+export function retry(options: RetryOptions = {}): RetryPolicy {
+  return new Retry(options);
+}
+
+class Retry implements RetryPolicy {
+  readonly maxAttempts: number;
+  readonly #backoff: Backoff;
+  readonly #shouldRetry: (outcome: Outcome<unknown>, context: ExecutionContext) => boolean;
+  readonly #retryAfter: (outcome: Outcome<unknown>) => number | undefined;
+  readonly #maxRetryAfterMs: number;
+  readonly #maxElapsedMs: number;
+  readonly #budget: RetryBudget | undefined;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  #calls = 0;
+  #retries = 0;
+  #successes = 0;
+  #giveUps = 0;
+  #aborts = 0;
+  // Emitters are made on first subscription: a policy nobody listens to stays small.
+  #retryEvents: Emitter<RetryEvent> | undefined;
+  #giveUpEvents: Emitter<GiveUpEvent> | undefined;
+  #successEvents: Emitter<SuccessEvent> | undefined;
+
+  constructor(options: RetryOptions) {
+    const settings = resolveRetryOptions(options);
+    this.maxAttempts = settings.maxAttempts;
+    this.#backoff = settings.backoff;
+    this.#shouldRetry = settings.shouldRetry;
+    this.#retryAfter = settings.retryAfter;
+    this.#maxRetryAfterMs = settings.maxRetryAfterMs;
+    this.#maxElapsedMs = settings.maxElapsedMs;
+    this.#budget = settings.budget;
+    this.#clock = settings.clock;
+    this.#random = settings.random;
+  }
+
+  /*
+   * The first attempt is inlined here and allocates only its scope: no outcome object, no
+   * closure, no signal read, no clock read unless a deadline is set. Everything else lives in
+   * #retryLoop, which only failures reach.
+   */
+  async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    this.#calls++;
+    if (this.#budget !== undefined) this.#budget.recordCall();
+    const startedAt = this.#maxElapsedMs === Infinity ? 0 : this.#clock.now();
+    const scope = new AttemptScope(options, 1);
+    let value: T;
+    try {
+      value = (await fn(scope)) as T;
+    } catch (error) {
+      scope.dispose();
+      return this.#retryLoop(fn, options, { ok: false, error }, scope, startedAt);
+    }
+    scope.dispose();
+    if (this.#shouldRetry !== defaultShouldRetry) {
+      const outcome: Outcome<T> = { ok: true, value };
+      if (this.#shouldRetry(outcome, scope)) return this.#retryLoop(fn, options, outcome, scope, startedAt);
+    }
+    this.#succeeded(1);
+    return value;
+  }
+
+  async #retryLoop<T>(
+    fn: Operation<T>,
+    options: ExecuteOptions | undefined,
+    firstOutcome: Outcome<T>,
+    firstScope: AttemptScope,
+    startedAt: number,
+  ): Promise<T> {
+    const signal = options?.signal;
+    const clock = this.#clock;
+    const timed = this.#maxElapsedMs !== Infinity;
+    let outcome = firstOutcome;
+    let scope = firstScope;
+    let attempt = 1;
+    let attemptStartedAt = startedAt;
+    let previousDelayMs = 0;
+    for (;;) {
+      // Resolved outcomes arrive here already judged retryable; thrown errors are judged now.
+      if (signal?.aborted) return this.#aborted(signal);
+      if (!outcome.ok && !this.#shouldRetry(outcome, scope)) return this.#giveUp(attempt, 'not-retryable', outcome);
+      if (attempt >= this.maxAttempts) return this.#giveUp(attempt, 'attempts', outcome);
+
+      let delayMs = this.#backoff(attempt, previousDelayMs, this.#random);
+      if (typeof delayMs !== 'number' || !(delayMs >= 0)) {
+        throw new ConfigError({
+          owner: 'retry',
+          option: 'backoff',
+          value: delayMs,
+          expected: 'a function returning a delay >= 0',
+        });
+      }
+      previousDelayMs = delayMs;
+      let delaySource: DelaySource = 'backoff';
+      const hint = this.#retryAfter(outcome);
+      if (typeof hint === 'number' && hint >= 0) {
+        if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome);
+        if (hint > delayMs) {
+          delayMs = hint;
+          delaySource = 'retry-after';
+        }
+      }
+      if (timed) {
+        const now = clock.now();
+        // The next attempt is assumed to take as long as the last one did.
+        if (now + delayMs + (now - attemptStartedAt) > startedAt + this.#maxElapsedMs) {
+          return this.#giveUp(attempt, 'deadline', outcome);
+        }
+      }
+      if (this.#budget !== undefined && !this.#budget.tryRetry()) return this.#giveUp(attempt, 'budget', outcome);
+
+      scope.abort(new AttemptSupersededError(attempt));
+      this.#retries++;
+      const retryEvents = this.#retryEvents;
+      if (retryEvents?.hasListeners) retryEvents.emit({ attempt, delayMs, delaySource, outcome });
+      try {
+        await clock.sleep(delayMs, signal);
+      } catch (error) {
+        if (signal?.aborted) return this.#aborted(signal);
+        throw error;
+      }
+      if (signal?.aborted) return this.#aborted(signal);
+
+      attempt++;
+      scope = new AttemptScope(options, attempt);
+      if (timed) attemptStartedAt = clock.now();
+      try {
+        const value = (await fn(scope)) as T;
+        scope.dispose();
+        outcome = { ok: true, value };
+        if (this.#shouldRetry === defaultShouldRetry || !this.#shouldRetry(outcome, scope)) {
+          this.#succeeded(attempt);
+          return value;
+        }
+      } catch (error) {
+        scope.dispose();
+        outcome = { ok: false, error };
+      }
+    }
+  }
+
+  #succeeded(attempts: number): void {
+    this.#successes++;
+    const events = this.#successEvents;
+    if (events?.hasListeners) events.emit({ attempts });
+  }
+
+  #giveUp<T>(attempts: number, reason: GiveUpReason, outcome: Outcome<T>): T {
+    this.#giveUps++;
+    const events = this.#giveUpEvents;
+    if (events?.hasListeners) events.emit({ attempts, reason, outcome });
+    if (outcome.ok) return outcome.value;
+    throw outcome.error;
+  }
+
+  #aborted(signal: AbortSignal): never {
+    this.#aborts++;
+    throw signal.reason;
+  }
+
+  onRetry(listener: Listener<RetryEvent>): Disposer {
+    this.#retryEvents ??= new Emitter();
+    return this.#retryEvents.subscribe(listener);
+  }
+
+  onGiveUp(listener: Listener<GiveUpEvent>): Disposer {
+    this.#giveUpEvents ??= new Emitter();
+    return this.#giveUpEvents.subscribe(listener);
+  }
+
+  onSuccess(listener: Listener<SuccessEvent>): Disposer {
+    this.#successEvents ??= new Emitter();
+    return this.#successEvents.subscribe(listener);
+  }
+
+  status(): RetryStatus {
+    return {
+      calls: this.#calls,
+      attempts: this.#calls + this.#retries,
+      retries: this.#retries,
+      successes: this.#successes,
+      giveUps: this.#giveUps,
+      aborts: this.#aborts,
+      budget: this.#budget === undefined ? null : this.#budget.status(),
+    };
+  }
+}
