@@ -1,0 +1,24 @@
+import { ConfigError, markNonRetryable } from '@sentinel/core';
+
+/**
+ * Checks a permit count passed at a call. A count above the limiter's capacity could never be
+ * granted, so it is refused at once rather than waiting forever. The error is marked
+ * non-retryable: retrying the same call cannot help.
+ */
+export function permitError(owner: string, n: unknown, max: number): ConfigError | undefined {
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max) return undefined;
+  return markNonRetryable(
+    new ConfigError({ owner, option: 'n', value: n, expected: `an integer between 1 and ${max} (the capacity)` }),
+  );
+}
+
+/** Checks an `acquire` call's `maxWaitMs`. */
+export function maxWaitError(owner: string, value: unknown): ConfigError | undefined {
+  if (value === undefined || (typeof value === 'number' && value >= 0)) return undefined;
+  return markNonRetryable(
+    new ConfigError({ owner, option: 'maxWaitMs', value, expected: 'a number >= 0 (or Infinity)' }),
+  );
+}
+
+/** A settled promise shared by every immediate grant: awaiting it allocates nothing new. */
+export const GRANTED: Promise<void> = Promise.resolve();

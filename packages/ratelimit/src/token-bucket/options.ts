@@ -1,0 +1,50 @@
+import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+
+/** Options of {@link tokenBucket}. */
+export interface TokenBucketOptions {
+  /** The most tokens the bucket holds: the largest burst. An integer >= 1. */
+  readonly capacity: number;
+  /** Tokens added per second, continuously (fractions accrue). A finite number > 0. */
+  readonly refillPerSecond: number;
+  /**
+   * Tokens at creation, between 0 and `capacity`.
+   * @default capacity
+   */
+  readonly initialTokens?: number | undefined;
+  /**
+   * The most callers that may wait in `acquire` at once; further callers are rejected at once
+   * with a `RateLimitedError` (`reason: 'queue-full'`). An integer >= 0 (or Infinity).
+   * @default Infinity
+   */
+  readonly maxQueue?: number | undefined;
+  /**
+   * Where time is read and waited on.
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
+}
+
+export interface ResolvedTokenBucketOptions {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+  readonly initialTokens: number;
+  readonly maxQueue: number;
+  readonly clock: Clock;
+}
+
+const KEYS = ['capacity', 'refillPerSecond', 'initialTokens', 'maxQueue', 'clock'] as const;
+
+/** Validates {@link TokenBucketOptions}; throws a `ConfigError` naming the first bad option. */
+export function resolveTokenBucketOptions(owner: string, options: TokenBucketOptions): ResolvedTokenBucketOptions {
+  const check = optionChecker(owner);
+  const opts = check.options(options, KEYS);
+  const capacity = check.integer('capacity', opts.capacity, { min: 1 });
+  const refillPerSecond = check.number('refillPerSecond', opts.refillPerSecond, { greaterThan: 0 });
+  const initialTokens = check.number('initialTokens', opts.initialTokens, { min: 0, max: capacity }, capacity);
+  const maxQueue = check.integer('maxQueue', opts.maxQueue, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const clock = opts.clock ?? systemClock;
+  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
+    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
+  }
+  return { capacity, refillPerSecond, initialTokens, maxQueue, clock };
+}

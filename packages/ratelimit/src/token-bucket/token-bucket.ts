@@ -1,0 +1,187 @@
+import type { Clock } from '@sentinel/core';
+import { ConfigError } from '@sentinel/core';
+import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { type TimedSource, WaitQueue } from '../internal/wait-queue.ts';
+import type { AcquireOptions, Limiter } from '../limiter.ts';
+import { resolveTokenBucketOptions, type TokenBucketOptions } from './options.ts';
+
+/** A plain, JSON-serialisable snapshot of a token bucket (the seed's `getRateLimitStatus()`). */
+export interface TokenBucketStatus {
+  /** Tokens available now (may be fractional). */
+  readonly tokens: number;
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+  /** Callers waiting in `acquire`. */
+  readonly waiting: number;
+  /** Clock time until which nothing is granted (`pauseUntil` / `penalize`), or `null`. */
+  readonly pausedUntil: number | null;
+}
+
+/** A token bucket: see {@link tokenBucket}. */
+export interface TokenBucket extends Limiter {
+  /**
+   * Takes `n` tokens now if the bucket holds them and nobody is waiting; never waits. It does not
+   * read the clock while tokens are plentiful.
+   * @throws ConfigError when `n` is not an integer between 1 and `capacity`.
+   */
+  tryAcquire(n?: number): boolean;
+  /**
+   * Resolves when `n` tokens are granted, in FIFO order behind earlier callers.
+   * Rejects with `signal.reason` on abort (the waiter leaves the queue at once), with a
+   * `RateLimitedError` when the queue is full or the wait would exceed `maxWaitMs`, and with a
+   * `ConfigError` when `n` exceeds `capacity` (it could never be granted).
+   */
+  acquire(n?: number, options?: AcquireOptions): Promise<void>;
+  /** Milliseconds a new caller asking for `n` tokens would wait now (behind the queue). */
+  estimateWaitMs(n?: number): number;
+  /**
+   * Grants nothing until clock time `time` (milliseconds on the bucket's clock), e.g. when a
+   * server answered 429 with `Retry-After`. The bucket is emptied and refills from `time` at the
+   * normal rate, so traffic resumes at the configured pace instead of with a burst. A pause never
+   * shortens an existing one.
+   */
+  pauseUntil(time: number): void;
+  /** `pauseUntil(clock.now() + ms)`. */
+  penalize(ms: number): void;
+  status(): TokenBucketStatus;
+}
+
+const OWNER = 'tokenBucket';
+// Float error from `elapsed * rate` must not leave a waiter a hair short of its last token forever.
+const EPSILON = 1e-9;
+
+class Bucket implements TokenBucket, TimedSource {
+  #tokens: number;
+  // The time up to which refill has been credited; in the future while paused.
+  #last: number;
+  #queue: WaitQueue | undefined;
+  readonly #capacity: number;
+  readonly #perMs: number;
+  readonly #maxQueue: number;
+  readonly #clock: Clock;
+
+  constructor(options: TokenBucketOptions) {
+    const o = resolveTokenBucketOptions(OWNER, options);
+    this.#capacity = o.capacity;
+    this.#perMs = o.refillPerSecond / 1000;
+    this.#maxQueue = o.maxQueue;
+    this.#clock = o.clock;
+    this.#tokens = o.initialTokens;
+    this.#last = o.clock.now();
+  }
+
+  tryAcquire(n = 1): boolean {
+    // Fast path, no clock read: refill can only add tokens, so enough tokens now means enough.
+    if (this.#tokens >= n && n >= 1 && Number.isInteger(n) && (this.#queue === undefined || this.#queue.size === 0)) {
+      this.#tokens -= n;
+      return true;
+    }
+    return this.#trySlow(n);
+  }
+
+  #trySlow(n: number): boolean {
+    const error = permitError(OWNER, n, this.#capacity);
+    if (error !== undefined) throw error;
+    // Fairness: nobody jumps the queue. A waiting caller gets the next tokens, not a lucky poller.
+    if (this.#queue !== undefined && this.#queue.size > 0) return false;
+    return this.take(n, this.#clock.now());
+  }
+
+  acquire(n = 1, options?: AcquireOptions): Promise<void> {
+    const error = permitError(OWNER, n, this.#capacity) ?? maxWaitError(OWNER, options?.maxWaitMs);
+    if (error !== undefined) return Promise.reject(error);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const queue = this.#queue;
+    if (queue === undefined || queue.size === 0) {
+      if (this.#tokens >= n) {
+        this.#tokens -= n;
+        return GRANTED;
+      }
+      if (this.take(n, this.#clock.now())) return GRANTED;
+    }
+    this.#queue ??= new WaitQueue(OWNER, this, this.#clock);
+    return this.#queue.enqueue(n, signal, options?.maxWaitMs ?? Number.POSITIVE_INFINITY, this.#maxQueue);
+  }
+
+  estimateWaitMs(n = 1): number {
+    const error = permitError(OWNER, n, this.#capacity);
+    if (error !== undefined) throw error;
+    return this.waitFor((this.#queue?.permits ?? 0) + n, this.#clock.now());
+  }
+
+  pauseUntil(time: number): void {
+    if (typeof time !== 'number' || Number.isNaN(time)) {
+      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
+    }
+    if (time <= this.#last) return;
+    const now = this.#clock.now();
+    if (time <= now) return;
+    this.#refill(now);
+    this.#tokens = 0;
+    this.#last = time;
+    this.#queue?.recheck();
+  }
+
+  penalize(ms: number): void {
+    if (typeof ms !== 'number' || !(ms >= 0)) {
+      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
+    }
+    this.pauseUntil(this.#clock.now() + ms);
+  }
+
+  status(): TokenBucketStatus {
+    const now = this.#clock.now();
+    this.#refill(now);
+    return {
+      tokens: this.#tokens,
+      capacity: this.#capacity,
+      refillPerSecond: this.#perMs * 1000,
+      waiting: this.#queue?.size ?? 0,
+      pausedUntil: this.#last > now ? this.#last : null,
+    };
+  }
+
+  /** @internal TimedSource: used by the wait queue. */
+  take(n: number, now: number): boolean {
+    this.#refill(now);
+    if (this.#tokens + EPSILON < n) return false;
+    this.#tokens = Math.max(0, this.#tokens - n);
+    return true;
+  }
+
+  /** @internal TimedSource: milliseconds from `now` until `n` tokens are in the bucket. */
+  waitFor(n: number, now: number): number {
+    this.#refill(now);
+    const missing = n - this.#tokens;
+    if (missing <= EPSILON) return 0;
+    return Math.max(0, this.#last - now) + missing / this.#perMs;
+  }
+
+  #refill(now: number): void {
+    const elapsed = now - this.#last;
+    if (elapsed > 0) {
+      const tokens = this.#tokens + elapsed * this.#perMs;
+      this.#tokens = tokens < this.#capacity ? tokens : this.#capacity;
+      this.#last = now;
+    }
+  }
+}
+
+/**
+ * A token bucket: holds up to `capacity` tokens, refilled continuously at `refillPerSecond`.
+ * `tryAcquire` is a synchronous check that does not read the clock while tokens are plentiful;
+ * `acquire` waits in FIFO order with one timer for the head of the queue.
+ *
+ * Accuracy: refill is computed lazily, only when the bucket looks short. Over any run, tokens
+ * granted never exceed `capacity + refillPerSecond × elapsed` (the property test checks it). The
+ * price of the clock-free fast path: time during which the bucket sat full and untouched by the
+ * slow path can be credited late, so a bucket left idle and then drained at once may, at the next
+ * refill, grant up to one extra `capacity` in that instant. Use `slidingWindow` when a remote
+ * quota must never see more than N in any window.
+ *
+ * @throws ConfigError for a bad option (named, with the value and what is allowed).
+ */
+export function tokenBucket(options: TokenBucketOptions): TokenBucket {
+  return new Bucket(options);
+}
