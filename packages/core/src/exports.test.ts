@@ -34,6 +34,7 @@ describe('public exports', () => {
         "success",
         "systemClock",
         "systemRandom",
+        "systemWallClock",
         "timeout",
         "unwrap",
       ]

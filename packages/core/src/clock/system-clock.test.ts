@@ -3,7 +3,7 @@ import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../errors/errors.ts';
 import { MAX_DELAY_MS } from './clock.ts';
-import { systemClock } from './system-clock.ts';
+import { systemClock, systemWallClock } from './system-clock.ts';
 
 interface TimerWatch {
   /** Timers created and neither fired nor cleared yet. */
@@ -134,4 +134,13 @@ describe('systemClock', () => {
     expect(watch).toEqual({ live: 0, refed: 0 });
     expect(abortListeners(controllers)).toBe(0);
   }, 30_000);
+});
+
+describe('systemWallClock', () => {
+  it('reads calendar time in epoch milliseconds', () => {
+    const before = Date.now();
+    const now = systemWallClock();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
 });

@@ -29,3 +29,14 @@ export const systemClock: Clock = Object.freeze({
     });
   },
 });
+
+/**
+ * Calendar time in epoch milliseconds, for values that name a moment on the calendar (an
+ * HTTP-date in `Retry-After`). Not monotonic — it jumps when the system clock is set — so never
+ * use it for durations; that is what {@link Clock.now} is for. Take one as an option
+ * (`wallClock?: WallClock`) so tests can fix the date.
+ */
+export type WallClock = () => number;
+
+/** The platform's calendar time: `Date.now()`. */
+export const systemWallClock: WallClock = () => Date.now();
