@@ -22,6 +22,11 @@ export interface Limiter {
   acquire(n?: number, options?: AcquireOptions): Promise<void>;
   /** Gives permits back when the work settles (bulkheads). Rate limiters do not have it. */
   release?(n?: number): void;
+  /**
+   * True when permits come from a remote store (Redis): `rateLimit` in `'wait'` mode then calls
+   * `acquire` directly, one round trip, instead of `tryAcquire` first.
+   */
+  readonly remote?: boolean;
   /** Milliseconds until `n` permits could be granted to a new caller; a best estimate. */
   estimateWaitMs?(n?: number): number;
 }

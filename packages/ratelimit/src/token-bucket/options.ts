@@ -1,4 +1,4 @@
-import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, type OptionChecker, optionChecker, systemClock } from '@sentinel/core';
 
 /** Options of {@link tokenBucket}. */
 export interface TokenBucketOptions {
@@ -35,8 +35,15 @@ export interface ResolvedTokenBucketOptions {
 const KEYS = ['capacity', 'refillPerSecond', 'initialTokens', 'maxQueue', 'clock'] as const;
 
 /** Validates {@link TokenBucketOptions}; throws a `ConfigError` naming the first bad option. */
+// One checker per owner, made once: building one costs closures, and keyed() creates buckets in bulk.
+const checkers = new Map<string, OptionChecker>();
+
 export function resolveTokenBucketOptions(owner: string, options: TokenBucketOptions): ResolvedTokenBucketOptions {
-  const check = optionChecker(owner);
+  let check = checkers.get(owner);
+  if (check === undefined) {
+    check = optionChecker(owner);
+    checkers.set(owner, check);
+  }
   const opts = check.options(options, KEYS);
   const capacity = check.integer('capacity', opts.capacity, { min: 1 });
   const refillPerSecond = check.number('refillPerSecond', opts.refillPerSecond, { greaterThan: 0 });

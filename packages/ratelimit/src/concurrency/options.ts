@@ -1,0 +1,37 @@
+import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+
+/** Options of {@link concurrency}. */
+export interface ConcurrencyOptions {
+  /** How many calls may run at once. An integer >= 1. */
+  readonly max: number;
+  /**
+   * How many calls may wait for a slot; more are rejected at once with a `RateLimitedError`
+   * (`reason: 'queue-full'`). An integer >= 0 (or Infinity).
+   * @default Infinity
+   */
+  readonly maxQueue?: number | undefined;
+  /**
+   * Where waits with `maxWaitMs` are timed.
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
+}
+
+export interface ResolvedConcurrencyOptions {
+  readonly max: number;
+  readonly maxQueue: number;
+  readonly clock: Clock;
+}
+
+const check = optionChecker('concurrency');
+
+export function resolveConcurrencyOptions(options: ConcurrencyOptions): ResolvedConcurrencyOptions {
+  const opts = check.options(options, ['max', 'maxQueue', 'clock']);
+  const max = check.integer('max', opts.max, { min: 1 });
+  const maxQueue = check.integer('maxQueue', opts.maxQueue, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const clock = opts.clock ?? systemClock;
+  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
+    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
+  }
+  return { max, maxQueue, clock };
+}

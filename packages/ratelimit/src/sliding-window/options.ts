@@ -1,0 +1,45 @@
+import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+
+/** The largest `limit`: the exact log keeps 8 bytes per permit in the window. */
+export const MAX_WINDOW_LIMIT = 10_000_000;
+
+/** Options of {@link slidingWindow}. */
+export interface SlidingWindowOptions {
+  /** Permits granted in any window of `windowMs`. An integer between 1 and 10,000,000. */
+  readonly limit: number;
+  /** The window length in milliseconds. A finite number > 0. */
+  readonly windowMs: number;
+  /**
+   * The most callers that may wait in `acquire` at once. An integer >= 0 (or Infinity).
+   * @default Infinity
+   */
+  readonly maxQueue?: number | undefined;
+  /**
+   * Where time is read and waited on.
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
+}
+
+export interface ResolvedSlidingWindowOptions {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly maxQueue: number;
+  readonly clock: Clock;
+}
+
+const KEYS = ['limit', 'windowMs', 'maxQueue', 'clock'] as const;
+
+const check = optionChecker('slidingWindow');
+
+export function resolveSlidingWindowOptions(options: SlidingWindowOptions): ResolvedSlidingWindowOptions {
+  const opts = check.options(options, KEYS);
+  const limit = check.integer('limit', opts.limit, { min: 1, max: MAX_WINDOW_LIMIT });
+  const windowMs = check.duration('windowMs', opts.windowMs, { greaterThan: 0 });
+  const maxQueue = check.integer('maxQueue', opts.maxQueue, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const clock = opts.clock ?? systemClock;
+  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
+    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
+  }
+  return { limit, windowMs, maxQueue, clock };
+}
