@@ -26,6 +26,7 @@ describe('public exports', () => {
         "isTimeoutError",
         "markNonRetryable",
         "optionChecker",
+        "pipeline",
         "rejectInvalidSleep",
         "reportListenerError",
         "retryAfterOf",

@@ -33,5 +33,6 @@ export {
 export { describeRule, type NumberRule, type OptionChecker, optionChecker } from './options/option-checker.ts';
 export { type ComposedPolicy, compose, runOperation } from './policy/compose.ts';
 export { failure, type Outcome, type OutcomePredicate, settle, success, unwrap } from './policy/outcome.ts';
+export { type PipelineOptions, pipeline } from './policy/pipeline.ts';
 export type { ExecuteOptions, ExecutionContext, Operation, Policy } from './policy/policy.ts';
 export { type TimeoutOptions, type TimeoutPolicy, timeout } from './timeout/timeout.ts';
