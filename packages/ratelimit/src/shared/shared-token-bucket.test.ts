@@ -1,0 +1,136 @@
+import { Worker } from 'node:worker_threads';
+import { isConfigError } from '@sentinel/core';
+import { ManualClock } from '@sentinel/core/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { epochClock } from './epoch-clock.ts';
+import { sharedTokenBucket } from './shared-token-bucket.ts';
+
+const workerEntry = new URL('../../test/fixtures/ts-worker.mjs', import.meta.url);
+const workerModule = new URL('../../test/fixtures/shared-worker.ts', import.meta.url).href;
+
+function runWorker(buffer: SharedArrayBuffer, until: number, useAcquire: boolean) {
+  const worker = new Worker(workerEntry, {
+    workerData: { module: workerModule, buffer, until, useAcquire },
+    execArgv: ['--conditions=@sentinel/source'],
+  });
+  return new Promise<{ granted: number; calls: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before reporting`)));
+  }).finally(() => worker.terminate());
+}
+
+describe('sharedTokenBucket (one thread, ManualClock)', () => {
+  it('grants capacity, then refills at the rate', async () => {
+    const clock = new ManualClock(1_000);
+    const bucket = sharedTokenBucket({ capacity: 3, refillPerSecond: 10, clock });
+    expect(bucket.tryAcquire(3)).toBe(true);
+    expect(bucket.tryAcquire()).toBe(false);
+    expect(bucket.estimateWaitMs(1)).toBeCloseTo(100);
+    await clock.advance(100);
+    expect(bucket.tryAcquire()).toBe(true);
+    expect(bucket.tryAcquire()).toBe(false);
+    await clock.advance(10_000);
+    expect(bucket.status()).toEqual({ tokens: 3, capacity: 3, refillPerSecond: 10 });
+  });
+
+  it('attach sees the same bucket', () => {
+    const clock = new ManualClock();
+    const bucket = sharedTokenBucket({ capacity: 2, refillPerSecond: 1, clock });
+    const other = sharedTokenBucket.attach(bucket.buffer, { clock });
+    expect(bucket.tryAcquire()).toBe(true);
+    expect(other.tryAcquire()).toBe(true);
+    expect(bucket.tryAcquire()).toBe(false);
+    expect(other.status().tokens).toBe(0);
+  });
+
+  it('acquire reserves in arrival order and an abort gives the reservation back', async () => {
+    const clock = new ManualClock();
+    const bucket = sharedTokenBucket({ capacity: 1, refillPerSecond: 10, clock, initialTokens: 0 });
+    const order: string[] = [];
+    const a = bucket.acquire().then(() => order.push('a'));
+    const controller = new AbortController();
+    const b = bucket.acquire(1, { signal: controller.signal });
+    expect(bucket.estimateWaitMs()).toBeCloseTo(300);
+    controller.abort(new Error('bye'));
+    await expect(b).rejects.toThrow('bye');
+    expect(bucket.estimateWaitMs()).toBeCloseTo(200);
+    const c = bucket.acquire().then(() => order.push('c'));
+    await clock.advance(100);
+    expect(order).toEqual(['a']);
+    await clock.advance(100);
+    expect(order).toEqual(['a', 'c']);
+    await Promise.all([a, c]);
+    await expect(bucket.acquire(1, { maxWaitMs: 50 })).rejects.toMatchObject({ reason: 'max-wait' });
+  });
+
+  it('penalize pauses every attached copy', async () => {
+    const clock = new ManualClock();
+    const bucket = sharedTokenBucket({ capacity: 5, refillPerSecond: 10, clock });
+    const other = sharedTokenBucket.attach(bucket.buffer, { clock });
+    bucket.penalize(1_000);
+    expect(other.tryAcquire()).toBe(false);
+    await clock.advance(1_100);
+    expect(other.tryAcquire()).toBe(true);
+    expect(other.tryAcquire()).toBe(false);
+  });
+
+  it('property: granted <= capacity + rate x elapsed', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 20 })), { maxLength: 100 }),
+        async (capacity, rate, steps) => {
+          const clock = new ManualClock();
+          const bucket = sharedTokenBucket({ capacity, refillPerSecond: rate, clock });
+          let granted = 0;
+          for (const [ms, n] of steps) {
+            await clock.advance(ms);
+            if (n <= capacity && bucket.tryAcquire(n)) granted += n;
+            expect(granted).toBeLessThanOrEqual(capacity + (rate * clock.now()) / 1000 + 1e-6);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses bad options, bad n and foreign buffers', () => {
+    expect(() => sharedTokenBucket({ capacity: 0, refillPerSecond: 1 })).toThrow(/"capacity"/);
+    expect(() => sharedTokenBucket({ capacity: 1, refillPerSecond: 0 })).toThrow(/"refillPerSecond"/);
+    expect(() => sharedTokenBucket({ capacity: 1, refillPerSecond: 2e9 })).toThrow(/"refillPerSecond"/);
+    expect(() => sharedTokenBucket.attach(new SharedArrayBuffer(40))).toThrow(/"buffer" must be the `buffer`/);
+    expect(() => sharedTokenBucket.attach(new ArrayBuffer(40) as SharedArrayBuffer)).toThrow(/"buffer"/);
+    const bucket = sharedTokenBucket({ capacity: 2, refillPerSecond: 1 });
+    let caught: unknown;
+    try {
+      bucket.tryAcquire(3);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isConfigError(caught)).toBe(true);
+  });
+});
+
+describe('sharedTokenBucket across real worker threads', () => {
+  it.each([
+    ['tryAcquire', false],
+    ['acquire', true],
+  ])('3 workers using %s never get more than capacity + rate x elapsed (+1)', { timeout: 20_000 }, async (_, useAcquire) => {
+    const capacity = 20;
+    const refillPerSecond = 2_000;
+    const bucket = sharedTokenBucket({ capacity, refillPerSecond });
+    const start = epochClock.now();
+    // Workers take ~0.5-1 s to boot tsx; they all stop at the same shared deadline.
+    const until = start + 2_500;
+    const results = await Promise.all([1, 2, 3].map(() => runWorker(bucket.buffer, until, useAcquire)));
+    const elapsedMs = epochClock.now() - start;
+    const granted = results.reduce((sum, r) => sum + r.granted, 0);
+    expect(granted).toBeLessThanOrEqual(capacity + (refillPerSecond * elapsedMs) / 1000 + 1);
+    // They really shared the bucket, and it was busy: a clear majority of what it could give.
+    for (const r of results) expect(r.granted).toBeGreaterThan(0);
+    expect(granted).toBeGreaterThan(refillPerSecond * 0.5);
+  });
+});
