@@ -1,4 +1,4 @@
-import { type Backoff, MAX_DELAY_MS, optionChecker } from '@sentinel/core';
+import { type Backoff, MAX_DELAY_MS, type OptionChecker, optionChecker } from '@sentinel/core';
 
 /*
  * The shapes of a schedule. Each factory validates its options once and returns a plain
@@ -75,7 +75,7 @@ export function exponential(options: ExponentialOptions = {}): Backoff {
   const opts = check.options(options, ['initialMs', 'factor', 'maxMs']);
   const initialMs = check.duration('initialMs', opts.initialMs, { max: MAX_DELAY_MS }, 100);
   const factor = check.number('factor', opts.factor, { min: 1 }, 2);
-  const maxMs = check.duration('maxMs', opts.maxMs, { min: initialMs, max: MAX_DELAY_MS }, Math.max(30_000, initialMs));
+  const maxMs = checkMaxMs(check, opts.maxMs, initialMs);
   // factor ** n overflows to Infinity for large n, which min() turns into maxMs: no loop, no NaN.
   return (attempt) => Math.min(maxMs, initialMs * factor ** (attempt - 1));
 }
@@ -109,9 +109,15 @@ export function decorrelatedJitter(options: DecorrelatedJitterOptions = {}): Bac
   const check = optionChecker('decorrelatedJitter');
   const opts = check.options(options, ['initialMs', 'maxMs']);
   const initialMs = check.duration('initialMs', opts.initialMs, { max: MAX_DELAY_MS }, 100);
-  const maxMs = check.duration('maxMs', opts.maxMs, { min: initialMs, max: MAX_DELAY_MS }, Math.max(30_000, initialMs));
+  const maxMs = checkMaxMs(check, opts.maxMs, initialMs);
   return (_attempt, previousDelayMs, random) => {
     const previous = Math.max(previousDelayMs, initialMs);
     return Math.min(maxMs, initialMs + random() * (previous * 3 - initialMs));
   };
+}
+
+/** `maxMs` defaults to 30 s (or `initialMs` when larger) and may not be below `initialMs`. */
+function checkMaxMs(check: OptionChecker, value: unknown, initialMs: number): number {
+  const maxMs = check.duration('maxMs', value, { max: MAX_DELAY_MS }, Math.max(30_000, initialMs));
+  return maxMs >= initialMs ? maxMs : check.fail('maxMs', maxMs, `a number >= initialMs (${initialMs})`);
 }
