@@ -1,0 +1,124 @@
+import { circuitBreaker, consecutive, countWindow, timeWindow } from '@sentinel/breaker';
+import { compose, MAX_DELAY_MS } from '@sentinel/core';
+import { ConsecutiveBreaker, CountBreaker, circuitBreaker as cockatielBreaker, handleAll } from 'cockatiel';
+import { do_not_optimize, measure } from 'mitata';
+import type { Case, Reporter } from '../harness.ts';
+
+/** The part of opossum 9 used here (@types/opossum is not installed). */
+interface Opossum {
+  fire(): Promise<unknown>;
+  open(): void;
+  shutdown(): void;
+}
+type OpossumClass = new (action: () => Promise<unknown>, options?: Record<string, unknown>) => Opossum;
+
+const work = async () => 1;
+const fail = async () => {
+  throw new Error('down');
+};
+const noop = () => {};
+
+/*
+ * The harness times the synchronous part of each case (it hands mitata a function returning
+ * undefined, so promises are never awaited): that is what `report.compare` prints, as for every
+ * suite. The "awaited" tables below time the same cases to settlement, through mitata directly,
+ * so the end-to-end cost of the extra promise reaction is visible too.
+ */
+async function awaited(title: string, baseline: Case, cases: readonly Case[]): Promise<void> {
+  const rows: [string, number][] = [];
+  for (const item of [baseline, ...cases]) {
+    const fn = item.fn;
+    const stats = await measure(async () => do_not_optimize(await fn()));
+    rows.push([item.name, stats.p50]);
+  }
+  const base = rows[0]?.[1] ?? 1;
+  console.log(`\n### ${title} (awaited to settlement)\n`);
+  console.log('| case | median | ratio to baseline |\n|:--|--:|--:|');
+  for (const [name, ns] of rows) {
+    const shown = ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
+    console.log(`| ${name} | ${shown} | ${(ns / base).toFixed(2)}× |`);
+  }
+}
+
+export default async function breakerSuite(report: Reporter): Promise<void> {
+  const Opossum = ((await import('opossum' as string)) as { default: OpossumClass }).default;
+  const opossums: Opossum[] = [];
+  const opossum = (action: () => Promise<unknown>, options?: Record<string, unknown>) => {
+    const breaker = new Opossum(action, options);
+    opossums.push(breaker);
+    return breaker;
+  };
+
+  // Closed, success path.
+  const closed = circuitBreaker({ trigger: consecutive({ threshold: 5 }) });
+  const closedCount = circuitBreaker({ trigger: countWindow({ size: 100, failureRate: 0.5 }) });
+  const closedTimeSlow = circuitBreaker({
+    trigger: timeWindow({ windowMs: 10_000, failureRate: 0.5, slowCallMs: 1_000, slowCallRate: 0.8 }),
+  });
+  const composed = compose(closed);
+  const signalOptions = { signal: new AbortController().signal };
+  const cockatiel = cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+  const cockatielCount = cockatielBreaker(handleAll, {
+    halfOpenAfter: 10_000,
+    breaker: new CountBreaker({ threshold: 0.5, size: 100 }),
+  });
+  const opossumClosed = opossum(work);
+
+  const closedCases: Case[] = [
+    { name: 'sentinel execute (consecutive)', fn: () => closed.execute(work) },
+    { name: 'sentinel execute (countWindow 100)', fn: () => closedCount.execute(work) },
+    { name: 'sentinel execute (timeWindow + slow calls)', fn: () => closedTimeSlow.execute(work) },
+    { name: 'sentinel execute with { signal } (not read)', fn: () => closed.execute(work, signalOptions) },
+    { name: 'sentinel compose(breaker).execute', fn: () => composed.execute(work) },
+    { name: 'cockatiel 3.2.1 execute (consecutive)', fn: () => cockatiel.execute(work) },
+    { name: 'cockatiel 3.2.1 execute (CountBreaker 100)', fn: () => cockatielCount.execute(work) },
+    { name: 'opossum 9.0.0 fire()', fn: () => opossumClosed.fire() },
+  ];
+  const bare: Case = { name: 'await fn()', fn: () => work() };
+  await report.compare('closed breaker, success path', bare, closedCases);
+  await awaited('closed breaker, success path', bare, closedCases);
+
+  // Permit API on a closed breaker.
+  await report.compare('tryAcquire() on a closed breaker', { name: 'empty function', fn: noop }, [
+    { name: 'sentinel tryAcquire()', fn: () => closed.tryAcquire() },
+    { name: 'sentinel tryAcquire() + success()', fn: () => closed.tryAcquire()?.success() },
+  ]);
+
+  // Rejection while open: trip each breaker for good (opened for 2^31 - 1 ms).
+  const open = circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: MAX_DELAY_MS });
+  await open.execute(fail).catch(noop);
+  const cockatielOpen = cockatielBreaker(handleAll, {
+    halfOpenAfter: MAX_DELAY_MS,
+    breaker: new ConsecutiveBreaker(1),
+  });
+  await cockatielOpen.execute(fail).catch(noop);
+  const opossumOpen = opossum(work, { resetTimeout: MAX_DELAY_MS });
+  opossumOpen.open();
+  if (open.state !== 'open') throw new Error('sentinel breaker did not open');
+  const openCases: Case[] = [
+    { name: 'cockatiel 3.2.1 execute while open', fn: () => cockatielOpen.execute(work).catch(noop) },
+    { name: 'opossum 9.0.0 fire() while open', fn: () => opossumOpen.fire().catch(noop) },
+  ];
+  const ours: Case = { name: 'sentinel execute while open', fn: () => open.execute(work).catch(noop) };
+  await report.compare('rejection while open (ratio = times slower than sentinel)', ours, openCases);
+  await awaited('rejection while open', ours, openCases);
+  await report.compare('sentinel rejection while open vs bare await', bare, [ours]);
+
+  report.heap('breaker instances', [
+    { name: 'sentinel consecutive', create: () => circuitBreaker({ trigger: consecutive({ threshold: 5 }) }) },
+    {
+      name: 'sentinel countWindow(100)',
+      create: () => circuitBreaker({ trigger: countWindow({ size: 100, failureRate: 0.5 }) }),
+    },
+    {
+      name: 'sentinel timeWindow(10 buckets)',
+      create: () => circuitBreaker({ trigger: timeWindow({ windowMs: 10_000, failureRate: 0.5 }) }),
+    },
+    {
+      name: 'cockatiel 3.2.1 consecutive',
+      create: () => cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
+    },
+    { name: 'opossum 9.0.0', create: () => opossum(work) },
+  ]);
+  for (const breaker of opossums) breaker.shutdown();
+}
