@@ -1,0 +1,100 @@
+import { type Clock, optionChecker, type Policy, pipeline, systemWallClock, type WallClock } from '@sentinel/core';
+
+/** Options of {@link withSentinel} and {@link sentinelFetch}. Every policy is optional. */
+export interface SentinelFetchOptions {
+  /** Outermost: retries failed attempts (a `retry()` from `@sentinel/backoff`, or any policy). */
+  readonly retry?: Policy | undefined;
+  /** A circuit breaker; sees every attempt. */
+  readonly breaker?: Policy | undefined;
+  /** A rate limiter policy; admits every attempt. `Retry-After` on a 429/503 also pauses it when it offers `penalize(ms)`. */
+  readonly rateLimit?: Policy | undefined;
+  /** Per-attempt deadline in ms, or a timeout policy. */
+  readonly timeout?: number | Policy | undefined;
+  /** Further policies, run per attempt inside the limiter, in order. */
+  readonly policies?: readonly Policy[] | undefined;
+  /**
+   * Retry non-idempotent requests (POST, PATCH, ...) even without an idempotency key, after they
+   * may have reached the server. Only for endpoints you know are safe to repeat.
+   * @default false
+   */
+  readonly retryNonIdempotent?: boolean | undefined;
+  /**
+   * The header whose presence makes a non-idempotent request safe to retry.
+   * @default 'idempotency-key'
+   */
+  readonly idempotencyKeyHeader?: string | undefined;
+  /** The clock for a `timeout` in ms. @default systemClock */
+  readonly clock?: Clock | undefined;
+  /** Calendar time for `Retry-After` dates. @default systemWallClock */
+  readonly wallClock?: WallClock | undefined;
+}
+
+/** What a call passes as `init.sentinel`: `false` bypasses every policy for this request. */
+export type SentinelRequestOverrides =
+  | false
+  | {
+      /** Treat this request as safe to send more than once (it is idempotent on the server). */
+      readonly idempotent?: boolean | undefined;
+    };
+
+/** `RequestInit` plus the per-request `sentinel` overrides. */
+export interface SentinelRequestInit extends RequestInit {
+  readonly sentinel?: SentinelRequestOverrides | undefined;
+}
+
+export interface ResolvedOptions {
+  readonly stack: Policy;
+  readonly retryNonIdempotent: boolean;
+  readonly idempotencyKeyHeader: string;
+  readonly wallClock: WallClock;
+  readonly penalize: ((ms: number) => void) | undefined;
+}
+
+const KNOWN = [
+  'retry',
+  'breaker',
+  'rateLimit',
+  'timeout',
+  'policies',
+  'retryNonIdempotent',
+  'idempotencyKeyHeader',
+  'clock',
+  'wallClock',
+  'fetch',
+];
+
+/** Validates the options and builds the pipeline once, at construction. */
+export function resolveOptions(owner: string, options: SentinelFetchOptions | undefined): ResolvedOptions {
+  const check = optionChecker(owner);
+  const opts = check.options(options, KNOWN);
+  const header = opts.idempotencyKeyHeader ?? 'idempotency-key';
+  if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+    check.fail('idempotencyKeyHeader', header, 'a header name');
+  }
+  return {
+    stack: pipeline({
+      retry: opts.retry,
+      breaker: opts.breaker,
+      rateLimit: opts.rateLimit,
+      policies: opts.policies,
+      timeout: opts.timeout,
+      clock: opts.clock,
+    }),
+    retryNonIdempotent: check.boolean('retryNonIdempotent', opts.retryNonIdempotent, false),
+    idempotencyKeyHeader: header.toLowerCase(),
+    wallClock: check.function<WallClock>('wallClock', opts.wallClock, systemWallClock),
+    penalize: penalizerOf(opts.rateLimit),
+  };
+}
+
+/**
+ * A rate limiter policy that can be told to back off (`penalize(ms)`, on the policy or on its
+ * `limiter`), so a server's Retry-After slows every caller sharing it, not only the retried call.
+ */
+function penalizerOf(rateLimit: Policy | undefined): ((ms: number) => void) | undefined {
+  type Penalizable = { penalize?: (ms: number) => void };
+  const holder = rateLimit as (Penalizable & { limiter?: Penalizable }) | undefined;
+  const target = typeof holder?.penalize === 'function' ? holder : holder?.limiter;
+  const penalize = target?.penalize;
+  return typeof penalize === 'function' ? (ms) => penalize.call(target, ms) : undefined;
+}
