@@ -1,0 +1,76 @@
+import { isConfigError } from '@sentinel/core';
+import { ManualClock } from '@sentinel/core/testing';
+import { describe, expect, it } from 'vitest';
+import { retry } from './retry.ts';
+
+function rejected(options: unknown): { option: string; value: unknown; message: string } {
+  try {
+    retry(options as never);
+  } catch (error) {
+    if (isConfigError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('retry: options', () => {
+  it('defaults to 3 attempts', () => {
+    expect(retry().maxAttempts).toBe(3);
+    expect(retry({ maxAttempts: 1 }).maxAttempts).toBe(1);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, '3'])('rejects maxAttempts = %s, naming option and value', (value) => {
+    const error = rejected({ maxAttempts: value });
+    expect(error.option).toBe('maxAttempts');
+    expect(Object.is(error.value, value)).toBe(true);
+    expect(error.message).toMatch(/^retry: "maxAttempts" must be an integer >= 1/);
+  });
+
+  it('accepts maxAttempts = Infinity only together with a finite maxElapsedMs', () => {
+    const error = rejected({ maxAttempts: Number.POSITIVE_INFINITY });
+    expect(error.message).toBe(
+      'retry: "maxAttempts" must be an integer >= 1 (Infinity only together with a finite maxElapsedMs); received Infinity',
+    );
+    expect(retry({ maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: 60_000 }).maxAttempts).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it.each([
+    ['maxElapsedMs', 0],
+    ['maxElapsedMs', -1],
+    ['maxElapsedMs', Number.NaN],
+    ['maxRetryAfterMs', -1],
+    ['maxRetryAfterMs', Number.NaN],
+    ['backoff', 100],
+    ['shouldRetry', true],
+    ['retryAfter', 5],
+    ['random', 0.5],
+    ['clock', {}],
+    ['budget', { ratio: 0.2 }],
+    ['attempts', 3],
+  ])('rejects %s = %s', (option, value) => {
+    const error = rejected({ [option]: value });
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(`retry: "${option}" must be`);
+  });
+
+  it('rejects a non-object options argument', () => {
+    expect(rejected(5).option).toBe('options');
+  });
+
+  it('accepts every option together', () => {
+    const policy = retry({
+      maxAttempts: 2,
+      backoff: () => 1,
+      shouldRetry: () => false,
+      retryAfter: () => undefined,
+      maxRetryAfterMs: 0,
+      maxElapsedMs: 1_000,
+      budget: undefined,
+      clock: new ManualClock(),
+      random: () => 0.5,
+    });
+    expect(policy.maxAttempts).toBe(2);
+  });
+});
