@@ -67,11 +67,11 @@ class ConsecutiveWindow implements TriggerWindow {
 
   restore(snapshot: unknown): void {
     const failures = (snapshot as { failures?: unknown }).failures;
-    if (typeof failures !== 'number' || !Number.isInteger(failures) || failures < 0 || failures >= this.#threshold) {
+    if (typeof failures !== 'number' || !Number.isInteger(failures) || failures < 0 || failures > this.#threshold) {
       optionChecker('circuitBreaker').fail(
         'initialState.window.failures',
         failures,
-        `an integer >= 0 and < the threshold (${this.#threshold})`,
+        `an integer between 0 and the threshold (${this.#threshold})`,
       );
     }
     this.#failures = failures as number;

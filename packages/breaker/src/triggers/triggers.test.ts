@@ -101,7 +101,8 @@ describe('countWindow', () => {
 });
 
 describe('timeWindow', () => {
-  const trigger = (extra = {}) => timeWindow({ windowMs: 1_000, buckets: 4, failureRate: 0.5, minimumThroughput: 4, ...extra });
+  const trigger = (extra = {}) =>
+    timeWindow({ windowMs: 1_000, buckets: 4, failureRate: 0.5, minimumThroughput: 4, ...extra });
 
   it('does not decide before the minimum throughput', () => {
     const window = trigger().create();
