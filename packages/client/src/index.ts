@@ -1,1 +1,32 @@
-export {};
+/**
+ * `@sentinel/client`: a resilient HTTP client on undici — safe retries (only what may be
+ * repeated), per-origin circuit breakers, rate limits that listen to the server, phase timeouts
+ * with a total deadline, bounded and decoded responses, safe redirects — with any Sentinel
+ * policies plugged in as values.
+ */
+export { type Client, createClient } from './client/client.ts';
+export type { ErrorMessage, RequestMessage, ResponseMessage } from './client/diagnostics.ts';
+export type { BreakerSource, ClientOptions, RequestOptions, Timeouts } from './client/options.ts';
+export type { ClientStatus } from './client/status.ts';
+export {
+  ClientClosedError,
+  HttpError,
+  type HttpErrorDetails,
+  InvalidRequestError,
+  isHttpError,
+  isInvalidRequestError,
+  isNetworkError,
+  isRedirectError,
+  isResponseTooLargeError,
+  NetworkError,
+  RedirectError,
+  type RedirectFailure,
+  RequestTimeoutError,
+  ResponseDecodeError,
+  ResponseTooLargeError,
+  type TimeoutPhase,
+  UnsafeRetryError,
+} from './errors.ts';
+export type { Query, RequestBody } from './request/prepare.ts';
+export { MAX_ENCODINGS } from './response/decode.ts';
+export { ClientResponse, type Timings } from './response/response.ts';

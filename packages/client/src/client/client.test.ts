@@ -1,0 +1,46 @@
+import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isHttpError } from '../errors.ts';
+import { type Client, createClient } from './client.ts';
+
+let server: ChaosServer;
+let client: Client;
+beforeEach(async () => {
+  server = await startChaosServer();
+  client = createClient({ baseUrl: server.url });
+});
+afterEach(async () => {
+  await client.close();
+  await server.close();
+});
+
+describe('createClient: basics', () => {
+  it('sends a GET and buffers the response', async () => {
+    const response = await client.get('/hello', { query: { a: 1, b: ['x', 'y'], skip: undefined } });
+    const echo = await response.json<EchoBody>();
+    expect(response.status).toBe(200);
+    expect(echo.method).toBe('GET');
+    expect(echo.url).toBe('/hello?a=1&b=x&b=y');
+    expect(response.attempts).toBe(1);
+    expect(response.redirects).toEqual([]);
+    expect(response.url).toBe(`${server.url}/hello?a=1&b=x&b=y`);
+    expect(response.timings.headersMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('sends JSON, strings and bytes', async () => {
+    const json = await (await client.post('/j', { json: { a: 1 } })).json<EchoBody>();
+    expect(json.body).toBe('{"a":1}');
+    expect(json.headers).toContainEqual(['content-type', 'application/json']);
+    const text = await (await client.put('/t', { body: 'plain' })).json<EchoBody>();
+    expect(text.body).toBe('plain');
+    const bytes = await (await client.patch('/b', { body: new Uint8Array([104, 105]) })).json<EchoBody>();
+    expect(bytes.body).toBe('hi');
+  });
+
+  it('throws HttpError for a 404 by default', async () => {
+    server.route('/missing', { type: 'status', status: 404, body: 'not here' });
+    const error = await client.get('/missing').catch((e: unknown) => e);
+    expect(isHttpError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 404, bodyExcerpt: 'not here', attempts: 1 });
+  });
+});

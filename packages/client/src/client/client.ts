@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import { type ExecutionContext, markNonRetryable, type Policy } from '@sentinel/core';
+import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
+import { Agent, type Dispatcher, interceptors } from 'undici';
+import { ClientClosedError, InvalidRequestError, RequestTimeoutError } from '../errors.ts';
+import { penalizerOf } from '../policies/hints.ts';
+import { runThrough } from '../policies/pipeline.ts';
+import { prepareBody, prepareHeaders, resolveUrl } from '../request/prepare.ts';
+import { readExcerpt } from '../response/decode.ts';
+import type { ClientResponse } from '../response/response.ts';
+import type { Exchange } from '../transport/transport.ts';
+import type { ClientOptions, RequestOptions } from './options.ts';
+import { type ResolvedClientOptions, resolveClientOptions, resolveTimeouts } from './resolve-options.ts';
+import { httpErrorOf, RequestRun, responseOf } from './run-request.ts';
+import { type ClientStatus, Counters, describePolicy } from './status.ts';
+
+/** A resilient HTTP client; see {@link createClient}. */
+export interface Client {
+  get(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  head(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  options(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  delete(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  post(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  put(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  patch(url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  request(method: string, url: string | URL, options?: RequestOptions): Promise<ClientResponse>;
+  /** Counters, breakers, limiter and pool statistics. */
+  status(): ClientStatus;
+  /** Rejects new requests, aborts those in flight, closes the dispatcher the client created. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const REQUEST_KEYS = [
+  'headers',
+  'query',
+  'body',
+  'json',
+  'signal',
+  'timeouts',
+  'stream',
+  'throwOnHttpError',
+  'maxResponseBytes',
+  'maxRedirects',
+  'idempotencyKey',
+];
+const DONE = Symbol('done');
+
+class SentinelClient implements Client {
+  readonly #o: ResolvedClientOptions;
+  #dispatcher: Dispatcher | undefined;
+  #owned = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  // Created on first use: a client that never sends costs as little heap as possible.
+  #counters: Counters | undefined;
+  #inFlight: Set<AbortController> | undefined;
+  readonly #penalize: ((ms: number) => void) | undefined;
+  readonly #static: readonly Policy[] | undefined;
+
+  constructor(options: ResolvedClientOptions) {
+    this.#o = options;
+    this.#dispatcher = options.dispatcher;
+    this.#penalize = penalizerOf(options.rateLimit);
+    if (options.breakers === undefined) this.#static = this.#chain(undefined);
+  }
+
+  #chain(breaker: Policy | undefined): readonly Policy[] {
+    const o = this.#o;
+    const list: Policy[] = [];
+    if (o.retry !== undefined) list.push(o.retry);
+    if (breaker !== undefined) list.push(breaker);
+    if (o.rateLimit !== undefined) list.push(o.rateLimit);
+    list.push(...o.policies);
+    return list;
+  }
+
+  #getDispatcher(): Dispatcher {
+    if (this.#dispatcher === undefined) {
+      const o = this.#o;
+      const agent = new Agent({
+        connections: o.connections,
+        pipelining: o.pipelining,
+        connect: { timeout: o.timeouts.connectMs },
+      });
+      this.#dispatcher = o.dnsCache ? agent.compose(interceptors.dns()) : agent;
+      this.#owned = true;
+    }
+    return this.#dispatcher;
+  }
+
+  get counters(): Counters {
+    this.#counters ??= new Counters();
+    return this.#counters;
+  }
+
+  get = (url: string | URL, options?: RequestOptions) => this.request('GET', url, options);
+  head = (url: string | URL, options?: RequestOptions) => this.request('HEAD', url, options);
+  options = (url: string | URL, options?: RequestOptions) => this.request('OPTIONS', url, options);
+  delete = (url: string | URL, options?: RequestOptions) => this.request('DELETE', url, options);
+  post = (url: string | URL, options?: RequestOptions) => this.request('POST', url, options);
+  put = (url: string | URL, options?: RequestOptions) => this.request('PUT', url, options);
+  patch = (url: string | URL, options?: RequestOptions) => this.request('PATCH', url, options);
+
+  request(method: string, url: string | URL, init: RequestOptions = {}): Promise<ClientResponse> {
+    if (this.#closed) return Promise.reject(new ClientClosedError());
+    const counters = this.counters;
+    counters.requests++;
+    const o = this.#o;
+    let exchange: Exchange;
+    let repeatable: boolean;
+    let throwOnHttpError: boolean;
+    try {
+      ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
+    } catch (error) {
+      counters.fail(error);
+      return Promise.reject(error);
+    }
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const caller = init.signal;
+    const onCallerAbort = () => controller.abort(caller?.reason);
+    if (caller !== undefined) {
+      if (caller.aborted) return Promise.reject(caller.reason);
+      caller.addEventListener('abort', onCallerAbort, { once: true });
+    }
+    exchange.clock.sleep(exchange.totalMs, signal).then(
+      () =>
+        controller.abort(
+          markNonRetryable(new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href)),
+        ),
+      () => {},
+    );
+    this.#inFlight ??= new Set();
+    this.#inFlight.add(controller);
+    counters.inFlight++;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      counters.inFlight--;
+      if (run.attempts > 0) counters.attempted++;
+      this.#inFlight?.delete(controller);
+      caller?.removeEventListener('abort', onCallerAbort);
+      if (!signal.aborted) controller.abort(DONE);
+    };
+    const root: ExecutionContext = { signal, attempt: 1 };
+    const run = new RequestRun({
+      exchange,
+      repeatable,
+      counters,
+      penalize: this.#penalize,
+      maxRetryAfterMs: o.maxRetryAfterMs,
+      wallClock: o.wallClock,
+      isClosed: () => this.#closed,
+      root,
+      start: exchange.clock.now(),
+    });
+    const policies = this.#static ?? this.#chain(o.breakers?.for(exchange.request.url.origin));
+    return runThrough(policies, run.attempt, root).then(
+      async (response) => {
+        if (throwOnHttpError && response.status >= 400) {
+          const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
+          finish();
+          const error = httpErrorOf(response, exchange.request.method, undefined, excerpt);
+          counters.fail(error);
+          throw error;
+        }
+        const body = response.body;
+        if (body === null || body.destroyed) finish();
+        else body.once('close', finish);
+        return response;
+      },
+      (error: unknown) => {
+        finish();
+        const response = responseOf(error);
+        if (response !== undefined) {
+          (error as { attempts: number }).attempts = run.attempts;
+          if (!throwOnHttpError) return response;
+        }
+        counters.fail(error);
+        throw error;
+      },
+    );
+  }
+
+  #prepare(method: string, url: string | URL, init: RequestOptions) {
+    const o = this.#o;
+    if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
+    const upper = method.toUpperCase();
+    const opts = init as RequestOptions & Record<string, unknown>;
+    for (const key of Object.keys(opts)) {
+      if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+    }
+    const target = resolveUrl(o.baseUrl, url, o.allowAbsoluteUrls, init.query);
+    const headers = prepareHeaders(upper, o.headers, init.headers);
+    const { body, replayable } = prepareBody(headers, init.body, init.json, 'json' in opts);
+    let key: string | undefined;
+    const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
+    if (typeof wanted === 'string') {
+      if (wanted === '' || hasForbiddenChars(wanted)) {
+        throw new InvalidRequestError('header-value', 'the idempotency key is empty or contains CR, LF or NUL');
+      }
+      key = wanted;
+    } else if (wanted === true) key = randomUUID();
+    if (key !== undefined) {
+      const index = headers.findIndex(([name]) => name === o.idempotencyKeyHeader);
+      if (index >= 0) headers.splice(index, 1);
+      headers.push([o.idempotencyKeyHeader, key]);
+    }
+    const timeouts =
+      init.timeouts === undefined ? o.timeouts : resolveTimeouts('request', init.timeouts, o.timeouts, false);
+    const maxResponseBytes = init.maxResponseBytes ?? o.maxResponseBytes;
+    const maxRedirects = init.maxRedirects ?? o.maxRedirects;
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {
+      throw new InvalidRequestError('options', 'maxResponseBytes must be an integer >= 0');
+    }
+    if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
+      throw new InvalidRequestError('options', 'maxRedirects must be an integer >= 0');
+    }
+    const exchange: Exchange = {
+      request: { method: upper, url: target, headers, body, replayable },
+      dispatcher: this.#getDispatcher(),
+      clock: o.clock,
+      connectMs: timeouts.connectMs,
+      headersMs: timeouts.headersMs,
+      bodyIdleMs: timeouts.bodyIdleMs,
+      totalMs: timeouts.totalMs,
+      deadline: o.clock.now() + timeouts.totalMs,
+      maxResponseBytes,
+      maxRedirects,
+      allowHttpsToHttp: o.allowHttpsToHttp,
+      sensitiveHeaders: o.sensitiveHeaders,
+      stream: init.stream === true,
+    };
+    return {
+      exchange,
+      repeatable: replayable && (isIdempotentMethod(upper) || key !== undefined),
+      throwOnHttpError: init.throwOnHttpError ?? o.throwOnHttpError,
+    };
+  }
+
+  status(): ClientStatus {
+    const o = this.#o;
+    const c = this.counters;
+    const breakers: Record<string, unknown> = {};
+    const shared = o.breakers?.shared;
+    if (shared !== undefined) breakers['*'] = describePolicy(shared);
+    else if (o.breakers !== undefined) {
+      for (const [origin, breaker] of o.breakers.created) breakers[origin] = describePolicy(breaker);
+    }
+    return {
+      requests: c.requests,
+      attempts: c.attempts,
+      retries: Math.max(0, c.attempts - c.attempted),
+      inFlight: c.inFlight,
+      failures: { ...c.failures },
+      breakers,
+      limiter: describePolicy(o.rateLimit),
+      pool: (this.#dispatcher as { stats?: unknown } | undefined)?.stats,
+      closed: this.#closed,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      const error = new ClientClosedError();
+      for (const controller of this.#inFlight ?? []) controller.abort(markNonRetryable(error));
+      if (this.#owned && this.#dispatcher !== undefined) await this.#dispatcher.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Creates a resilient HTTP client on undici. Policies are any `Policy` values, composed
+ * retry → breaker (per origin) → rate limiter → `policies` → transport; the transport makes them
+ * HTTP-correct (see the README: retryable statuses become failures carrying Retry-After, other
+ * statuses never trip a breaker, requests that must not be repeated are marked non-retryable).
+ *
+ * @throws ConfigError for an invalid option.
+ */
+export function createClient(options?: ClientOptions): Client {
+  return new SentinelClient(resolveClientOptions(options));
+}

@@ -1,0 +1,153 @@
+import type { Clock, Policy, WallClock } from '@sentinel/core';
+import type { HeadersInit } from '@sentinel/http';
+import type { Dispatcher } from 'undici';
+import type { Query, RequestBody } from '../request/prepare.ts';
+
+/** Phase timeouts in milliseconds. Each must be > 0; `Infinity` is not allowed (finite by design). */
+export interface Timeouts {
+  /**
+   * Opening the TCP/TLS connection. Client-wide only (it configures the default dispatcher).
+   * @default 10_000
+   */
+  readonly connectMs?: number;
+  /**
+   * From sending the request to receiving the response headers, per attempt.
+   * @default 30_000
+   */
+  readonly headersMs?: number;
+  /**
+   * Longest silence between two body chunks.
+   * @default 30_000
+   */
+  readonly bodyIdleMs?: number;
+  /**
+   * The whole logical request: every attempt, every backoff, every redirect and the buffered
+   * body. Each attempt's headers timeout shrinks to the time that is left.
+   * @default 60_000
+   */
+  readonly totalMs?: number;
+}
+
+/** A breaker for each origin: a factory, or a group object with `get(origin)` (e.g. `breakerGroup`). */
+export type BreakerSource =
+  | Policy
+  | ((origin: string) => Policy)
+  | { get(origin: string): Policy }
+  | { for(origin: string): Policy };
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** Base URL for relative paths; paths never leave its origin unless `allowAbsoluteUrls`. */
+  readonly baseUrl?: string | URL;
+  /**
+   * Accept absolute and protocol-relative URLs (any origin) even with a `baseUrl`.
+   * @default false
+   */
+  readonly allowAbsoluteUrls?: boolean;
+  /** Headers sent with every request (any shape); per-request headers replace them by name. */
+  readonly headers?: HeadersInit;
+  /**
+   * The undici dispatcher to use (the client does not close one it did not create). By default
+   * the client creates an `Agent` (a pool per origin) with `connections` and `pipelining`, with
+   * undici's DNS-caching interceptor.
+   */
+  readonly dispatcher?: Dispatcher;
+  /**
+   * Connections per origin of the default dispatcher.
+   * @default 10
+   */
+  readonly connections?: number;
+  /**
+   * HTTP/1.1 pipelining depth of the default dispatcher.
+   * @default 1
+   */
+  readonly pipelining?: number;
+  /**
+   * Cache DNS results in the default dispatcher (undici's `interceptors.dns`).
+   * @default true
+   */
+  readonly dnsCache?: boolean;
+  /** Phase timeouts; see {@link Timeouts}. */
+  readonly timeouts?: Timeouts;
+  /**
+   * Largest buffered body, counted after decompression.
+   * @default 10_485_760 (10 MiB)
+   */
+  readonly maxResponseBytes?: number;
+  /**
+   * Redirects followed per request (0 disables following: 3xx responses are returned).
+   * @default 10
+   */
+  readonly maxRedirects?: number;
+  /**
+   * Follow https → http redirects.
+   * @default false
+   */
+  readonly allowHttpsToHttp?: boolean;
+  /** More header names to drop on cross-origin redirects (with authorization, cookie, proxy-authorization). */
+  readonly sensitiveHeaders?: readonly string[];
+  /**
+   * Throw an `HttpError` for statuses >= 400.
+   * @default true
+   */
+  readonly throwOnHttpError?: boolean;
+  /** Outermost policy: a retry (any `Policy`). */
+  readonly retry?: Policy;
+  /** A circuit breaker: one policy for all origins, a factory per origin, or a group. */
+  readonly breaker?: BreakerSource;
+  /**
+   * Most per-origin breakers kept (least recently created are dropped) when `breaker` is a factory.
+   * @default 256
+   */
+  readonly maxBreakers?: number;
+  /** A rate limiter policy; `penalize(ms)` / `pauseUntil(t)` are called on Retry-After and RateLimit headers when present. */
+  readonly rateLimit?: Policy;
+  /** More policies, run inside the limiter, around each attempt (first outermost). */
+  readonly policies?: readonly Policy[];
+  /**
+   * Longest Retry-After the client will wait for; a longer one ends the request at once with the
+   * `HttpError` (marked non-retryable) instead of a day's sleep.
+   * @default 60_000
+   */
+  readonly maxRetryAfterMs?: number;
+  /**
+   * Add an idempotency key to every POST and PATCH (one key per logical request, the same on
+   * every attempt), which makes them retryable.
+   * @default false
+   */
+  readonly idempotencyKey?: boolean;
+  /**
+   * The idempotency key header.
+   * @default 'idempotency-key'
+   */
+  readonly idempotencyKeyHeader?: string;
+  /**
+   * Monotonic time for timings and the total deadline.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * Calendar time, for Retry-After dates and epoch rate-limit resets.
+   * @default systemWallClock
+   */
+  readonly wallClock?: WallClock;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  readonly headers?: HeadersInit;
+  readonly query?: Query;
+  readonly body?: RequestBody;
+  /** A JSON body (sets content-type); exclusive with `body`. */
+  readonly json?: unknown;
+  readonly signal?: AbortSignal;
+  /** Override the client's timeouts (connectMs excepted). */
+  readonly timeouts?: Omit<Timeouts, 'connectMs'>;
+  /** Return a streaming body instead of a buffered one. */
+  readonly stream?: boolean;
+  readonly throwOnHttpError?: boolean;
+  readonly maxResponseBytes?: number;
+  readonly maxRedirects?: number;
+  /** `true`: generate a key for this request; a string: use it. Sent on every attempt. */
+  readonly idempotencyKey?: boolean | string;
+}

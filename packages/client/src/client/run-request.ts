@@ -1,0 +1,185 @@
+import { type ExecutionContext, markNonRetryable } from '@sentinel/core';
+import { isRetryableStatus } from '@sentinel/http';
+import { ClientClosedError, HttpError, isHttpError, RequestTimeoutError, UnsafeRetryError } from '../errors.ts';
+import { applyLimiterHints, retryAfterMsOf } from '../policies/hints.ts';
+import { readExcerpt } from '../response/decode.ts';
+import { BUFFERED, ClientResponse } from '../response/response.ts';
+import { failedBeforeSend } from '../transport/errors.ts';
+import { type AttemptResult, type Exchange, sendOnce } from '../transport/transport.ts';
+import { errorChannel, requestChannel, responseChannel } from './diagnostics.ts';
+import type { Counters } from './status.ts';
+
+/** What the attempt function needs from the client. */
+export interface RequestScope {
+  readonly exchange: Exchange;
+  /** The request may be sent again: idempotent method, or an idempotency key, and a replayable body. */
+  readonly repeatable: boolean;
+  readonly counters: Counters;
+  readonly penalize: ((ms: number) => void) | undefined;
+  readonly maxRetryAfterMs: number;
+  readonly wallClock: () => number;
+  readonly isClosed: () => boolean;
+  /** The request's own context (root signal): when an attempt gets it, no policy wrapped the call. */
+  readonly root: ExecutionContext;
+  readonly start: number;
+}
+
+// The buffered response behind an HttpError, for `throwOnHttpError: false`.
+export const RESPONSE = Symbol('response');
+const EXCERPT_BYTES = 1024;
+const decoder = new TextDecoder();
+
+/**
+ * Per logical request: counts attempts, remembers whether the request may have reached a
+ * server, and turns each attempt's outcome into what generic policies understand:
+ * - a retryable status (408, 425, 429, 5xx) throws an `HttpError` carrying Retry-After, so any
+ *   retry or breaker with default predicates counts it as a failure;
+ * - other statuses resolve (a 404 never trips a breaker);
+ * - a request that must not be sent again throws errors marked with `markNonRetryable`.
+ */
+export class RequestRun {
+  readonly #scope: RequestScope;
+  attempts = 0;
+  #maybeSent = false;
+
+  constructor(scope: RequestScope) {
+    this.#scope = scope;
+  }
+
+  readonly attempt = (ctx: ExecutionContext): Promise<ClientResponse> => {
+    const scope = this.#scope;
+    const request = scope.exchange.request;
+    if (scope.isClosed()) return Promise.reject(markNonRetryable(new ClientClosedError()));
+    // Safety net for retry policies that ignore the mark: a request that is not repeatable is
+    // never written twice once a previous attempt may have reached the server.
+    if (!scope.repeatable && this.#maybeSent && (ctx.attempt > 1 || this.attempts > 0)) {
+      return Promise.reject(markNonRetryable(new UnsafeRetryError(request.method, request.url.href, undefined)));
+    }
+    this.attempts++;
+    scope.counters.attempts++;
+    const attempt = this.attempts;
+    if (requestChannel.hasSubscribers) {
+      requestChannel.publish({ method: request.method, url: request.url.href, attempt });
+    }
+    const wasSent = this.#maybeSent;
+    this.#maybeSent = true;
+    const signal = ctx === scope.root ? (scope.root.signal as AbortSignal) : ctx.signal;
+    return sendOnce(scope.exchange, signal, () => {}).then(
+      (result) => this.#judge(result, attempt),
+      (error: unknown) => {
+        if (failedBeforeSend(error)) this.#maybeSent = wasSent;
+        throw this.#fail(error, attempt);
+      },
+    );
+  };
+
+  #fail(error: unknown, attempt: number): unknown {
+    const scope = this.#scope;
+    if (errorChannel.hasSubscribers) {
+      errorChannel.publish({
+        method: scope.exchange.request.method,
+        url: scope.exchange.request.url.href,
+        attempt,
+        error,
+      });
+    }
+    if (typeof error !== 'object' || error === null) return error;
+    const code = (error as { code?: unknown }).code;
+    // Deterministic failures: sending again gives the same answer.
+    if (
+      code === 'SENTINEL_RESPONSE_TOO_LARGE' ||
+      code === 'SENTINEL_RESPONSE_DECODE' ||
+      code === 'SENTINEL_REDIRECT' ||
+      code === 'SENTINEL_INVALID_REQUEST' ||
+      (error instanceof RequestTimeoutError && error.phase === 'total')
+    ) {
+      return markNonRetryable(error);
+    }
+    if (!scope.repeatable && !failedBeforeSend(error)) return markNonRetryable(error);
+    return error;
+  }
+
+  async #judge(result: AttemptResult, attempt: number): Promise<ClientResponse> {
+    const scope = this.#scope;
+    const { exchange } = scope;
+    const request = exchange.request;
+    if (responseChannel.hasSubscribers) {
+      responseChannel.publish({
+        method: request.method,
+        url: result.url,
+        attempt,
+        status: result.status,
+        redirects: result.redirects.length,
+      });
+    }
+    const retryable = isRetryableStatus(result.status);
+    let retryAfterMs: number | undefined;
+    if (retryable || scope.penalize !== undefined) {
+      const now = scope.wallClock();
+      retryAfterMs = retryAfterMsOf(result.headers, now);
+      applyLimiterHints(scope.penalize, result.headers, retryAfterMs, now, scope.maxRetryAfterMs);
+    }
+    let buffer = result.buffer;
+    let stream = result.stream;
+    if (retryable && stream !== undefined) {
+      // A response we are about to discard: keep an excerpt and release the socket now.
+      buffer = await readExcerpt(stream, 64 * 1024);
+      stream = undefined;
+    }
+    const response = new ClientResponse(
+      {
+        status: result.status,
+        headers: result.headers,
+        url: result.url,
+        redirects: result.redirects,
+        attempts: attempt,
+        timings: {
+          headersMs: result.headersAt - scope.start,
+          bodyMs: buffer === undefined ? undefined : exchange.clock.now() - scope.start,
+        },
+      },
+      buffer,
+      stream,
+      exchange.maxResponseBytes,
+    );
+    if (!retryable) return response;
+    const error = httpErrorOf(response, request.method, retryAfterMs);
+    if (errorChannel.hasSubscribers) {
+      errorChannel.publish({ method: request.method, url: result.url, attempt, error });
+    }
+    const left = exchange.deadline - exchange.clock.now();
+    if (
+      !scope.repeatable ||
+      (retryAfterMs !== undefined && (retryAfterMs > scope.maxRetryAfterMs || retryAfterMs > left))
+    ) {
+      markNonRetryable(error);
+    }
+    throw error;
+  }
+}
+
+/** The `HttpError` for `response`, with a 1 KiB excerpt of its (buffered) body. */
+export function httpErrorOf(
+  response: ClientResponse,
+  method: string,
+  retryAfterMs?: number,
+  excerpt?: Uint8Array,
+): HttpError {
+  const bytes = excerpt ?? response[BUFFERED]() ?? new Uint8Array(0);
+  const error = new HttpError({
+    method,
+    url: response.url,
+    status: response.status,
+    headers: response.headers,
+    bodyExcerpt: decoder.decode(bytes.subarray(0, EXCERPT_BYTES)),
+    attempts: response.attempts,
+    retryAfterMs,
+  });
+  Object.defineProperty(error, RESPONSE, { value: response });
+  return error;
+}
+
+/** The response an HttpError carries, if any. */
+export function responseOf(error: unknown): ClientResponse | undefined {
+  return isHttpError(error) ? (error as unknown as { [RESPONSE]?: ClientResponse })[RESPONSE] : undefined;
+}

@@ -1,0 +1,54 @@
+/** What `client.status()` reports. */
+export interface ClientStatus {
+  /** Logical requests started (each may make several attempts). */
+  readonly requests: number;
+  /** Attempts sent (the first of each request included). */
+  readonly attempts: number;
+  /** Attempts beyond the first: `attempts - (requests that made at least one attempt)`. */
+  readonly retries: number;
+  /** Requests in flight now. */
+  readonly inFlight: number;
+  /** Failed requests by error code (`SENTINEL_HTTP_ERROR:503`, `SENTINEL_NETWORK:ECONNRESET`, ...). */
+  readonly failures: Readonly<Record<string, number>>;
+  /** Each breaker's own `status()` (or `state`), by origin; `'*'` for a shared breaker. */
+  readonly breakers: Readonly<Record<string, unknown>>;
+  /** The limiter's own `status()`, when it has one. */
+  readonly limiter: unknown;
+  /** The dispatcher's pool statistics (undici `stats`), when it exposes them. */
+  readonly pool: unknown;
+  /** Whether `close()` was called. */
+  readonly closed: boolean;
+}
+
+/** Mutable counters behind {@link ClientStatus}. */
+export class Counters {
+  requests = 0;
+  attempts = 0;
+  attempted = 0;
+  inFlight = 0;
+  failures: Record<string, number> = {};
+
+  fail(error: unknown): void {
+    const e = error as {
+      code?: unknown;
+      name?: unknown;
+      status?: unknown;
+      errorCode?: unknown;
+      phase?: unknown;
+    } | null;
+    let key = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'UNKNOWN';
+    if (typeof e?.status === 'number') key += `:${e.status}`;
+    else if (typeof e?.errorCode === 'string') key += `:${e.errorCode}`;
+    else if (typeof e?.phase === 'string') key += `:${e.phase}`;
+    this.failures[key] = (this.failures[key] ?? 0) + 1;
+  }
+}
+
+/** A policy's own report, whatever it offers: `status()`, `snapshot()`, or `state`. */
+export function describePolicy(policy: unknown): unknown {
+  const p = policy as { status?: unknown; snapshot?: unknown; state?: unknown } | undefined;
+  if (typeof p?.status === 'function') return (p.status as () => unknown)();
+  if (typeof p?.snapshot === 'function') return (p.snapshot as () => unknown)();
+  if (p?.state !== undefined) return p.state;
+  return undefined;
+}

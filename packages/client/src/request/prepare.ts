@@ -1,0 +1,151 @@
+import { Readable } from 'node:stream';
+import { forEachHeader, type HeadersInit, hasForbiddenChars, isValidHeaderName, isValidMethod } from '@sentinel/http';
+import { InvalidRequestError } from '../errors.ts';
+
+/** A query string as an object: arrays repeat the key; `undefined` and `null` are skipped. */
+export type Query = Readonly<
+  Record<string, string | number | boolean | null | undefined | readonly (string | number | boolean)[]>
+>;
+
+/** What a request body may be. Strings, bytes, `URLSearchParams` and `json` can be sent again on a retry; streams cannot. */
+export type RequestBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | URLSearchParams
+  | FormData
+  | Blob
+  | Readable
+  | AsyncIterable<Uint8Array>;
+
+/** A request ready for the transport: validated, URL resolved, headers as lower-case pairs. */
+export interface PreparedRequest {
+  method: string;
+  url: URL;
+  headers: [string, string][];
+  body: string | Uint8Array | FormData | Readable | AsyncIterable<Uint8Array> | null;
+  /** Whether the body can be sent again (a retry, a 307/308 redirect). */
+  replayable: boolean;
+}
+
+/**
+ * Resolves `input` against `baseUrl`. A path is appended to the base path (`/api` + `users` →
+ * `/api/users`, with or without a leading slash). Whatever the input — an absolute URL, `//host`,
+ * `/\host`, `..` segments — the result must stay on the base origin unless `allowAbsoluteUrls`
+ * is set: the check is made on the resolved URL, not on the input's spelling, so no parser
+ * quirk lets a path escape.
+ */
+export function resolveUrl(
+  baseUrl: URL | undefined,
+  input: string | URL,
+  allowAbsoluteUrls: boolean,
+  query?: Query,
+): URL {
+  const text = typeof input === 'string' ? input : input.href;
+  // The URL parser silently strips CR, LF and tabs: refuse them before it can.
+  if (hasForbiddenChars(text) || text.includes('\t')) {
+    throw new InvalidRequestError('url', 'the URL contains CR, LF, NUL or TAB');
+  }
+  let url: URL;
+  try {
+    if (baseUrl === undefined) url = new URL(text);
+    else if (allowAbsoluteUrls && /^[a-z][a-z0-9+.-]*:/i.test(text)) url = new URL(text);
+    else if (allowAbsoluteUrls && /^[/\\]{2}/.test(text)) url = new URL(text, baseUrl);
+    else {
+      const base = baseUrl.href.endsWith('/') ? baseUrl.href : `${baseUrl.href}/`;
+      url = new URL(text.replace(/^[/\\]+/, ''), base);
+    }
+  } catch (cause) {
+    throw Object.assign(new InvalidRequestError('url', `invalid URL ${JSON.stringify(text.slice(0, 200))}`), { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidRequestError('url', `only http and https URLs are supported, not ${url.protocol}`);
+  }
+  if (baseUrl !== undefined && !allowAbsoluteUrls && url.origin !== baseUrl.origin) {
+    throw new InvalidRequestError('url', `${url.origin} is outside the base URL's origin ${baseUrl.origin}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InvalidRequestError('url', 'credentials in the URL are not sent; use an authorization header');
+  }
+  if (query !== undefined) {
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, String(item));
+      else url.searchParams.append(key, String(value));
+    }
+  }
+  return url;
+}
+
+/**
+ * Validates the method and merges `defaults` and `headers` (any shape, any case) into lower-case
+ * pairs, later values replacing earlier ones of the same name. Throws an
+ * {@link InvalidRequestError} for a name that is not a token or a value with CR, LF or NUL:
+ * header injection is stopped before any connection is opened.
+ */
+export function prepareHeaders(
+  method: string,
+  defaults: readonly [string, string][],
+  headers: HeadersInit | undefined,
+): [string, string][] {
+  if (!isValidMethod(method)) throw new InvalidRequestError('method', `invalid method ${JSON.stringify(method)}`);
+  if (headers === undefined) return defaults.slice();
+  const merged = new Map<string, string>(defaults);
+  const seen = new Set<string>();
+  forEachHeader(headers, (rawName, value) => {
+    if (!isValidHeaderName(rawName)) {
+      throw new InvalidRequestError('header-name', `invalid header name ${JSON.stringify(rawName)}`);
+    }
+    if (hasForbiddenChars(value)) {
+      throw new InvalidRequestError('header-value', `the value of header "${rawName}" contains CR, LF or NUL`);
+    }
+    const name = rawName.toLowerCase();
+    // Within one headers object repeated names combine; over the defaults they replace.
+    const previous = seen.has(name) ? merged.get(name) : undefined;
+    merged.set(name, previous === undefined ? value : `${previous}, ${value}`);
+    seen.add(name);
+  });
+  return [...merged];
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** Encodes the body and sets its content-type (unless given). */
+export function prepareBody(
+  headers: [string, string][],
+  body: RequestBody | undefined,
+  json: unknown,
+  hasJson: boolean,
+): Pick<PreparedRequest, 'body' | 'replayable'> {
+  const setType = (type: string) => {
+    if (!headers.some(([name]) => name === 'content-type')) headers.push(['content-type', type]);
+  };
+  if (hasJson) {
+    if (body !== undefined) throw new InvalidRequestError('body', 'give either "body" or "json", not both');
+    const text = JSON.stringify(json);
+    if (text === undefined) throw new InvalidRequestError('body', 'the "json" value is not serializable');
+    setType('application/json');
+    return { body: text, replayable: true };
+  }
+  if (body === undefined || body === null) return { body: null, replayable: true };
+  if (typeof body === 'string') {
+    setType('text/plain;charset=UTF-8');
+    return { body, replayable: true };
+  }
+  if (body instanceof Uint8Array) return { body, replayable: true };
+  if (body instanceof ArrayBuffer) return { body: new Uint8Array(body), replayable: true };
+  if (body instanceof URLSearchParams) {
+    setType('application/x-www-form-urlencoded;charset=UTF-8');
+    return { body: body.toString(), replayable: true };
+  }
+  // FormData and Blob are re-readable: undici serializes them afresh on every send.
+  if (body instanceof FormData) return { body, replayable: true };
+  if (body instanceof Blob) {
+    if (body.type !== '') setType(body.type);
+    return { body: Readable.from(body.stream() as unknown as AsyncIterable<Uint8Array>), replayable: false };
+  }
+  if (body instanceof Readable || isAsyncIterable(body)) return { body, replayable: false };
+  throw new InvalidRequestError('body', 'unsupported body type');
+}

@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+import { readAll } from './decode.ts';
+
+/** When each phase of a request ended, in ms since the request started (on the client's clock). */
+export interface Timings {
+  /** Headers of the final response received. */
+  readonly headersMs: number;
+  /** Body fully read (buffered mode), or `undefined` while a stream is being consumed. */
+  readonly bodyMs: number | undefined;
+}
+
+/** Response metadata shared by both modes. */
+export interface ResponseInit {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly url: string;
+  readonly redirects: readonly string[];
+  readonly attempts: number;
+  readonly timings: Timings;
+}
+
+const decoder = new TextDecoder();
+
+/** Synchronous access to a buffered body, for error excerpts (not exported from the package). */
+export const BUFFERED = Symbol('buffered');
+
+/**
+ * A response. In buffered mode (the default) the body is already read, decoded and bounded by
+ * `maxResponseBytes`; `bytes()`, `text()` and `json()` may be called any number of times. In
+ * stream mode (`stream: true`) `body` is the decoded stream: consume it, cancel it, or dispose the
+ * response (`await using`) so the connection is released; `bytes()`/`text()`/`json()` read it
+ * once, bounded by `maxResponseBytes`.
+ */
+export class ClientResponse implements ResponseInit {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly url: string;
+  readonly redirects: readonly string[];
+  readonly attempts: number;
+  timings: Timings;
+  #buffer: Buffer | undefined;
+  #stream: Readable | undefined;
+  readonly #limit: number;
+
+  constructor(init: ResponseInit, buffer: Buffer | undefined, stream: Readable | undefined, limit: number) {
+    this.status = init.status;
+    this.headers = init.headers;
+    this.url = init.url;
+    this.redirects = init.redirects;
+    this.attempts = init.attempts;
+    this.timings = init.timings;
+    this.#buffer = buffer;
+    this.#stream = stream;
+    this.#limit = limit;
+  }
+
+  /** The buffered bytes, or undefined in stream mode (internal). */
+  [BUFFERED](): Buffer | undefined {
+    return this.#buffer;
+  }
+
+  /** Whether the status is 2xx. */
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  /** The decoded body stream in stream mode; `null` in buffered mode. */
+  get body(): Readable | null {
+    return this.#stream ?? null;
+  }
+
+  /** The body as bytes. */
+  async bytes(): Promise<Uint8Array> {
+    if (this.#buffer === undefined) {
+      const stream = this.#stream;
+      if (stream === undefined) return new Uint8Array(0);
+      if (stream.readableEnded || stream.destroyed) throw new TypeError('the response body was already consumed');
+      this.#buffer = await readAll(stream, this.#limit, this.url);
+    }
+    return this.#buffer;
+  }
+
+  /** The body as UTF-8 text. */
+  async text(): Promise<string> {
+    return decoder.decode(await this.bytes());
+  }
+
+  /** The body parsed as JSON. The type parameter is an assertion, not a validation. */
+  async json<T = unknown>(): Promise<T> {
+    return JSON.parse(await this.text()) as T;
+  }
+
+  /** Releases the connection: destroys an unconsumed stream. Idempotent; no-op in buffered mode. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const stream = this.#stream;
+    if (stream !== undefined && !stream.readableEnded && !stream.destroyed) stream.destroy();
+  }
+}

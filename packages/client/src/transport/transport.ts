@@ -1,0 +1,151 @@
+import type { Readable } from 'node:stream';
+import type { Clock } from '@sentinel/core';
+import { getHeader, isRedirectStatus, resolveRedirect } from '@sentinel/http';
+import type { Dispatcher } from 'undici';
+import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
+import type { PreparedRequest } from '../request/prepare.ts';
+import { decode, parseContentEncoding, readAll } from '../response/decode.ts';
+import { mapTransportError } from './errors.ts';
+
+/** Everything one attempt needs; built once per logical request. */
+export interface Exchange {
+  readonly request: PreparedRequest;
+  readonly dispatcher: Dispatcher;
+  readonly clock: Clock;
+  readonly connectMs: number;
+  readonly headersMs: number;
+  readonly bodyIdleMs: number;
+  readonly totalMs: number;
+  /** Clock time at which the total deadline passes. */
+  readonly deadline: number;
+  readonly maxResponseBytes: number;
+  readonly maxRedirects: number;
+  readonly allowHttpsToHttp: boolean;
+  readonly sensitiveHeaders: readonly string[];
+  readonly stream: boolean;
+}
+
+/** The raw outcome of one attempt, before status policy is applied. */
+export interface AttemptResult {
+  readonly status: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly url: string;
+  readonly redirects: string[];
+  /** Buffered body (buffered mode). */
+  readonly buffer: Buffer | undefined;
+  /** Decoded body stream (stream mode). */
+  readonly stream: Readable | undefined;
+  readonly headersAt: number;
+}
+
+function flat(headers: readonly [string, string][]): string[] {
+  const out: string[] = [];
+  for (const [name, value] of headers) out.push(name, value);
+  return out;
+}
+
+/**
+ * Sends the request once, following redirects, and reads the body (buffered mode) or decodes it
+ * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
+ * the pool. `onSent` is called as soon as the request may have reached a server.
+ */
+export async function sendOnce(exchange: Exchange, signal: AbortSignal, onSent: () => void): Promise<AttemptResult> {
+  const { request, dispatcher, clock } = exchange;
+  let method = request.method;
+  let url = request.url;
+  let headers = request.headers;
+  let body = request.body;
+  const redirects: string[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const remaining = exchange.deadline - clock.now();
+    if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, url.href);
+    const headersMs = Math.min(exchange.headersMs, remaining);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: method as Dispatcher.HttpMethod,
+        headers: flat(headers),
+        body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
+        signal,
+        headersTimeout: Math.max(1, Math.ceil(headersMs)),
+        bodyTimeout: exchange.bodyIdleMs,
+      } as Dispatcher.RequestOptions);
+    } catch (error) {
+      throw mapTransportError(error, url.href, signal, { ...exchange, headersMs });
+    }
+    onSent();
+    const status = response.statusCode;
+    const responseHeaders = response.headers as Record<string, string | string[]>;
+    if (exchange.maxRedirects > 0 && isRedirectStatus(status)) {
+      // Read a little and drop the rest: the redirect body is not for anyone.
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+      if (redirects.length >= exchange.maxRedirects) throw new RedirectError('too-many-redirects', url.href);
+      const decision = resolveRedirect({
+        status,
+        method,
+        url,
+        location: getHeader(responseHeaders, 'location'),
+        headers,
+        sensitiveHeaders: exchange.sensitiveHeaders,
+        allowHttpsToHttp: exchange.allowHttpsToHttp,
+      });
+      if (!decision.follow) {
+        if (decision.reason === 'not-a-redirect') throw new RedirectError('invalid-location', url.href);
+        throw new RedirectError(decision.reason, url.href);
+      }
+      if (decision.keepBody && body !== null && !request.replayable) {
+        throw new RedirectError('body-not-replayable', url.href);
+      }
+      const key = `${decision.method} ${decision.url.href}`;
+      if (seen.has(key) || decision.url.href === url.href) throw new RedirectError('redirect-loop', url.href);
+      seen.add(key);
+      redirects.push(decision.url.href);
+      method = decision.method;
+      url = decision.url;
+      headers = decision.headers;
+      if (!decision.keepBody) body = null;
+      continue;
+    }
+    const headersAt = clock.now();
+    let decoded: Readable;
+    try {
+      decoded = decode(response.body, parseContentEncoding(responseHeaders['content-encoding']));
+    } catch (error) {
+      response.body.destroy();
+      throw error;
+    }
+    if (exchange.stream) {
+      return {
+        status,
+        headers: responseHeaders,
+        url: url.href,
+        redirects,
+        buffer: undefined,
+        stream: decoded,
+        headersAt,
+      };
+    }
+    const declared = Number(getHeader(responseHeaders, 'content-length'));
+    let buffer: Buffer;
+    try {
+      // A declared length over the cap fails before a byte is read, when nothing is encoded.
+      if (declared > exchange.maxResponseBytes && decoded === response.body) {
+        decoded.destroy();
+        throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
+      }
+      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href);
+    } catch (error) {
+      throw mapBodyError(error, url.href, signal, exchange);
+    }
+    return { status, headers: responseHeaders, url: url.href, redirects, buffer, stream: undefined, headersAt };
+  }
+}
+
+function mapBodyError(error: unknown, url: string, signal: AbortSignal, exchange: Exchange): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SENTINEL_')) return error;
+  return mapTransportError(error, url, signal, exchange);
+}
