@@ -12,7 +12,11 @@ describe('retry: first-try success', () => {
     const clock = new ManualClock();
     const policy = retry({ clock });
     const seen: number[] = [];
-    await expect(policy.execute((ctx) => (seen.push(ctx.attempt), Promise.resolve('ok')))).resolves.toBe('ok');
+    const work = (ctx: ExecutionContext) => {
+      seen.push(ctx.attempt);
+      return Promise.resolve('ok');
+    };
+    await expect(policy.execute(work)).resolves.toBe('ok');
     expect(seen).toEqual([1]);
     expect(clock.pending).toBe(0);
   });
@@ -20,6 +24,7 @@ describe('retry: first-try success', () => {
   it('accepts synchronous values and foreign thenables', async () => {
     const policy = retry({ clock: new ManualClock() });
     await expect(policy.execute(() => 7)).resolves.toBe(7);
+    // biome-ignore lint/suspicious/noThenProperty: a foreign thenable is exactly what is tested
     const thenable = { then: (resolve: (value: string) => void) => resolve('later') };
     await expect(policy.execute(() => thenable as PromiseLike<string>)).resolves.toBe('later');
   });
@@ -181,7 +186,7 @@ describe('retry: attempts', () => {
     expect(signals).toHaveLength(1);
     expect(signals[0]?.aborted).toBe(true);
     expect(isAttemptSupersededError(signals[0]?.reason)).toBe(true);
-    expect((signals[0]?.reason as { attempt: number }).attempt).toBe(1);
+    expect(signals[0]?.reason).toMatchObject({ attempt: 1 });
     await clock.runAll();
     await expect(result).resolves.toBe(3);
     expect(maxRunning).toBe(1);

@@ -11,13 +11,10 @@ describe('delays', () => {
 
   it('passes attempt numbers from 1 and the previous delay it returned', () => {
     const calls: [number, number][] = [];
-    delays(
-      (attempt, previous) => {
-        calls.push([attempt, previous]);
-        return attempt * 10;
-      },
-      3,
-    );
+    delays((attempt, previous) => {
+      calls.push([attempt, previous]);
+      return attempt * 10;
+    }, 3);
     expect(calls).toEqual([
       [1, 0],
       [2, 10],

@@ -39,7 +39,9 @@ describe('capped', () => {
 
   it('composes with jitter in either order', () => {
     const random = constantRandom(0.5);
-    expect(delays(capped(fullJitter(exponential({ initialMs: 100 })), 150), 4, { random })).toEqual([50, 100, 150, 150]);
+    expect(delays(capped(fullJitter(exponential({ initialMs: 100 })), 150), 4, { random })).toEqual([
+      50, 100, 150, 150,
+    ]);
     expect(delays(fullJitter(capped(exponential({ initialMs: 100 }), 150)), 4, { random })).toEqual([50, 75, 75, 75]);
     expect(delays(capped(decorrelatedJitter({ initialMs: 100 }), 120), 2, { random })).toEqual([120, 120]);
   });

@@ -45,7 +45,9 @@ describe('linear', () => {
 
 describe('exponential', () => {
   it('multiplies by factor each attempt and stops at maxMs', () => {
-    expect(delays(exponential({ initialMs: 100, factor: 2, maxMs: 1_000 }), 6)).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(delays(exponential({ initialMs: 100, factor: 2, maxMs: 1_000 }), 6)).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(delays(exponential({ initialMs: 100, factor: 1.5, maxMs: 500 }), 5)).toEqual([100, 150, 225, 337.5, 500]);
   });
 
