@@ -81,7 +81,12 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
     const opts = check.options(options, ['create', 'maxKeys', 'idleMs', 'clock']);
     this.#create = check.function('create', opts.create);
     this.#maxKeys = check.integer('maxKeys', opts.maxKeys, { min: 1 }, 10_000);
-    this.#idleMs = check.number('idleMs', opts.idleMs, { greaterThan: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+    this.#idleMs = check.number(
+      'idleMs',
+      opts.idleMs,
+      { greaterThan: 0, allowInfinity: true },
+      Number.POSITIVE_INFINITY,
+    );
     const clock = opts.clock ?? systemClock;
     if (typeof clock !== 'object' || typeof clock.now !== 'function') check.fail('clock', clock, 'a Clock');
     this.#clock = clock;

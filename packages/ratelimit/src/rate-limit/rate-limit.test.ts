@@ -90,7 +90,11 @@ describe('rateLimit', () => {
   it('works with a limiter whose tryAcquire answers asynchronously', async () => {
     let permits = 1;
     const remote: Limiter = {
-      tryAcquire: async () => (permits > 0 ? (permits--, true) : false),
+      tryAcquire: async () => {
+        if (permits === 0) return false;
+        permits--;
+        return true;
+      },
       acquire: async () => {
         permits = 0;
       },

@@ -6,8 +6,8 @@ import {
   isSentinelError,
   type Listener,
   type Operation,
-  type Policy,
   optionChecker,
+  type Policy,
   runOperation,
 } from '@sentinel/core';
 import { RateLimitedError } from '../errors.ts';
@@ -69,7 +69,12 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     check.fail('limiter', limiter, 'a limiter (an object with tryAcquire(n) and acquire(n, options))');
   }
   const mode = check.oneOf('mode', opts.mode, ['wait', 'reject'] as const, 'wait');
-  const maxWaitMs = check.number('maxWaitMs', opts.maxWaitMs, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const maxWaitMs = check.number(
+    'maxWaitMs',
+    opts.maxWaitMs,
+    { min: 0, allowInfinity: true },
+    Number.POSITIVE_INFINITY,
+  );
   const cost = check.integer('cost', opts.cost, { min: 1 }, 1);
   const rejected = new Emitter<RateLimitRejectedEvent>();
   const waitOptions = Number.isFinite(maxWaitMs) ? maxWaitMs : undefined;

@@ -97,6 +97,7 @@ class Shared implements SharedTokenBucket {
     // Lock-free: a failed exchange means another thread's grant succeeded; retry with its state.
     for (;;) {
       const tat = Atomics.load(this.#state, TAT);
+      // biome-ignore lint/complexity/useMathMinMax: bigint operands; Math.max does not take them.
       const next = (tat > now ? tat : now) + cost;
       if (next - now > this.#burst) return false;
       if (Atomics.compareExchange(this.#state, TAT, tat, next) === tat) return true;
@@ -114,6 +115,7 @@ class Shared implements SharedTokenBucket {
     let waitNs: bigint;
     for (;;) {
       const tat = Atomics.load(this.#state, TAT);
+      // biome-ignore lint/complexity/useMathMinMax: bigint operands; Math.max does not take them.
       const next = (tat > now ? tat : now) + cost;
       waitNs = next - now - this.#burst;
       const waitMs = Number(waitNs) / 1e6;
@@ -140,6 +142,7 @@ class Shared implements SharedTokenBucket {
     if (error !== undefined) throw error;
     const now = this.#now();
     const tat = Atomics.load(this.#state, TAT);
+    // biome-ignore lint/complexity/useMathMinMax: bigint operands.
     const waitNs = (tat > now ? tat : now) + BigInt(n) * this.#interval - now - this.#burst;
     return waitNs > 0n ? Number(waitNs) / 1e6 : 0;
   }

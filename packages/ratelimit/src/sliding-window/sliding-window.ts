@@ -114,7 +114,8 @@ class Window implements SlidingWindow, TimedSource {
     if (now < this.#pausedUntil) return false;
     this.#expire(now);
     if (this.#count + n > this.#limit) return false;
-    const ring = (this.#ring ??= new Float64Array(this.#limit));
+    this.#ring ??= new Float64Array(this.#limit);
+    const ring = this.#ring;
     for (let i = 0; i < n; i++) ring[(this.#head + this.#count++) % this.#limit] = now;
     return true;
   }

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { isRateLimitedError, RateLimitedError } from '../errors.ts';
 import { tokenBucket } from './token-bucket.ts';
 
-function setup(options: { capacity?: number; refillPerSecond?: number; initialTokens?: number; maxQueue?: number } = {}) {
+function setup(
+  options: { capacity?: number; refillPerSecond?: number; initialTokens?: number; maxQueue?: number } = {},
+) {
   const clock = new ManualClock();
   const bucket = tokenBucket({ capacity: 10, refillPerSecond: 10, clock, ...options });
   return { clock, bucket };
@@ -54,7 +56,13 @@ describe('tokenBucket: tryAcquire and refill arithmetic', () => {
   it('does not read the clock while tokens are plentiful', () => {
     let reads = 0;
     const clock = new ManualClock();
-    const counting = { now: () => (reads++, clock.now()), sleep: clock.sleep.bind(clock) };
+    const counting = {
+      now: () => {
+        reads++;
+        return clock.now();
+      },
+      sleep: clock.sleep.bind(clock),
+    };
     const bucket = tokenBucket({ capacity: 100, refillPerSecond: 1, clock: counting });
     reads = 0;
     for (let i = 0; i < 100; i++) bucket.tryAcquire();

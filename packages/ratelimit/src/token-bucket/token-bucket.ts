@@ -162,7 +162,7 @@ class Bucket implements TokenBucket, TimedSource {
     const elapsed = now - this.#last;
     if (elapsed > 0) {
       const tokens = this.#tokens + elapsed * this.#perMs;
-      this.#tokens = tokens < this.#capacity ? tokens : this.#capacity;
+      this.#tokens = Math.min(tokens, this.#capacity);
       this.#last = now;
     }
   }

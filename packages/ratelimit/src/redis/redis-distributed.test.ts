@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '@sentinel/core';
+import { afterAll, expect, it } from 'vitest';
+import { cleanup, connect, describeRedis, REDIS_URL, uniquePrefix } from '../../test/redis.ts';
+import { epochClock } from '../shared/epoch-clock.ts';
+import type { StoreErrorMode } from './options.ts';
+import { redisTokenBucket } from './redis-token-bucket.ts';
+
+const child = fileURLToPath(new URL('../../test/fixtures/fairness-child.ts', import.meta.url));
+
+function runChild(env: Record<string, string>): Promise<{ granted: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sentinel/source', child], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    proc.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    // Bounded: a child that hangs is killed.
+    const guard = new AbortController();
+    systemClock.sleep(20_000, guard.signal).then(
+      () => proc.kill('SIGKILL'),
+      () => {},
+    );
+    proc.on('close', (code) => {
+      guard.abort();
+      if (code === 0) resolve(JSON.parse(out.trim()) as { granted: number; errors: number });
+      else reject(new Error(`child exited with ${code}: ${err}`));
+    });
+  });
+}
+
+const sleep = (ms: number) => systemClock.sleep(ms);
+
+describeRedis('redisTokenBucket across processes and failures', () => {
+  const prefix = uniquePrefix('distributed');
+  const admin = connect();
+
+  afterAll(async () => {
+    await cleanup(admin, prefix);
+    admin.disconnect();
+  });
+
+  it('4 child processes sharing 200 requests/s for 5 s: aggregate within ±5 %, each >= 15 %', {
+    timeout: 30_000,
+  }, async () => {
+    const rate = 200;
+    const capacity = 1;
+    const durationMs = 5_000;
+    // Real time, Redis's clock: the children boot tsx first, then all start at the same instant.
+    const env = {
+      REDIS_URL,
+      KEY: `${prefix}fair`,
+      RATE: String(rate),
+      CAPACITY: String(capacity),
+      DURATION_MS: String(durationMs),
+      START_AT: String(epochClock.now() + 4_000),
+    };
+    const results = await Promise.all([1, 2, 3, 4].map(() => runChild(env)));
+    const total = results.reduce((sum, r) => sum + r.granted, 0);
+    const limit = capacity + (rate * durationMs) / 1000;
+    expect(results.every((r) => r.errors === 0)).toBe(true);
+    expect(total).toBeGreaterThanOrEqual(limit * 0.95);
+    expect(total).toBeLessThanOrEqual(limit * 1.05);
+    for (const r of results) expect(r.granted / total).toBeGreaterThanOrEqual(0.15);
+  });
+
+  it.each<[StoreErrorMode, boolean[], string]>([
+    ['fail-closed', [false, false, false, false], 'store-unavailable'],
+    ['fail-open', [true, true, true, true], 'granted'],
+    // The local fallback: capacity 8 x localShare 0.25 = 2 local tokens, then nothing.
+    ['local', [true, true, false, false], 'max-wait'],
+  ])(
+    'CLIENT KILL mid-run with %s: the mode is honoured while down, and Redis is used again after reconnect',
+    { timeout: 20_000 },
+    async (mode, whileDown, acquireWhileDown) => {
+      const client = connect({
+        enableOfflineQueue: false,
+        autoResendUnfulfilledCommands: false,
+        retryStrategy: () => 100,
+        lazyConnect: true,
+      });
+      await client.connect();
+      const bucket = redisTokenBucket({
+        redis: client,
+        key: `${prefix}kill-${mode}`,
+        capacity: 8,
+        refillPerSecond: 0.001,
+        onStoreError: mode,
+        localShare: 0.25,
+        retryStoreAfterMs: 1_000,
+      });
+      const events: string[] = [];
+      bucket.onStoreDown(({ onStoreError }) => events.push(`down:${onStoreError}`));
+      bucket.onStoreUp(() => events.push('up'));
+
+      expect(await bucket.tryAcquire()).toBe(true);
+      const id = await client.client('ID');
+      await admin.client('KILL', 'ID', String(id));
+      // Traffic continues; the first call that cannot reach Redis marks the store down.
+      const answers: boolean[] = [];
+      for (let i = 0; i < 200 && events.length === 0; i++) {
+        const granted = await bucket.tryAcquire();
+        if (events.length > 0) answers.push(granted);
+        else await sleep(5);
+      }
+      expect(events).toEqual([`down:${mode}`]);
+      // For retryStoreAfterMs, calls skip Redis and follow the mode.
+      for (let i = 0; i < 3; i++) answers.push(await bucket.tryAcquire());
+      expect(answers).toEqual(whileDown);
+      const acquired = await bucket.acquire(1, { maxWaitMs: 10 }).then(
+        () => 'granted',
+        (error: { reason?: string }) => error.reason,
+      );
+      expect(acquired).toBe(acquireWhileDown);
+
+      // Recovery: ioredis reconnects (100 ms); after retryStoreAfterMs the next call probes Redis.
+      for (let i = 0; i < 300 && !events.includes('up'); i++) {
+        await sleep(20);
+        await bucket.tryAcquire();
+      }
+      expect(events).toEqual([`down:${mode}`, 'up']);
+      const status = await bucket.status();
+      expect(status.store).toBe('up');
+      // The Redis state survived the outage: the first grant and the probe came out of 8.
+      expect(status.tokens).toBeLessThanOrEqual(6.01);
+      client.disconnect();
+    },
+  );
+});
