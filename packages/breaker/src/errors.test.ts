@@ -7,7 +7,14 @@ import { CircuitOpenError, isCircuitOpenError } from './errors.ts';
 async function rejectionFromBreaker(): Promise<CircuitOpenError> {
   const breaker = circuitBreaker();
   breaker.isolate();
-  return breaker.execute(async () => 1).catch((error: CircuitOpenError) => error);
+  return breaker
+    .execute(async () => 1)
+    .then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: CircuitOpenError) => error,
+    );
 }
 
 describe('CircuitOpenError', () => {
