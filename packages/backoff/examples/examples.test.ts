@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { retryBudget } from '@sentinel/backoff';
+import { ManualClock } from '@sentinel/core/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGetJson } from './http-retry.ts';
+import { schedules } from './schedules.ts';
+
+describe('README examples', () => {
+  it('schedules.ts prints the sequences shown in the README', () => {
+    expect(schedules).toEqual({
+      exponential: [100, 200, 400, 800, 1000, 1000],
+      linearCapped: [100, 200, 250, 250],
+      fullJitter: [50, 100, 200, 400],
+      decorrelated: [200, 350, 575, 912.5],
+    });
+  });
+
+  describe('http-retry.ts against a loopback server', () => {
+    let server: Server | undefined;
+    afterEach(async () => {
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+      server = undefined;
+    });
+
+    async function serve(statuses: number[]): Promise<{ url: string; requests: () => number }> {
+      let requests = 0;
+      server = createServer((_, response) => {
+        const status = statuses[requests++] ?? 200;
+        if (status === 503) response.writeHead(503, { 'retry-after': '2' }).end('busy');
+        else response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      return { url: `http://127.0.0.1:${port}/`, requests: () => requests };
+    }
+
+    it("waits the server's Retry-After, then returns the JSON", async () => {
+      const { url, requests } = await serve([503, 200]);
+      const clock = new ManualClock();
+      const getJson = createGetJson({ clock, random: () => 0 });
+      const result = getJson(url);
+      await vi.waitUntil(() => clock.pending === 1, { timeout: 5_000, interval: 5 });
+      expect(clock.nextDue).toBe(2_000);
+      await clock.advance(2_000);
+      await expect(result).resolves.toEqual({ ok: true });
+      expect(requests()).toBe(2);
+    });
+
+    it('stops retrying when the shared budget is spent', async () => {
+      const { url, requests } = await serve([503, 503, 503]);
+      const clock = new ManualClock();
+      const budget = retryBudget({ ratio: 0, minPerSecond: 0, clock });
+      const getJson = createGetJson({ clock, budget });
+      await expect(getJson(url)).rejects.toThrow(/503 after 1 attempts/);
+      expect(requests()).toBe(1);
+    });
+  });
+});
