@@ -2,6 +2,9 @@
  * `@sentinel/backoff`: backoff schedules you can print, and a retry policy with Retry-After
  * hints, deadlines and a retry budget shared between policies.
  */
+
+// Core's schedule type, re-exported so a custom backoff can be typed from this package alone.
+export type { Backoff } from '@sentinel/core';
 export {
   type RetryBudget,
   type RetryBudgetOptions,
