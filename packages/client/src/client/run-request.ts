@@ -64,7 +64,7 @@ export class RequestRun {
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
     const signal = ctx === scope.root ? (scope.root.signal as AbortSignal) : ctx.signal;
-    return sendOnce(scope.exchange, signal, () => {}).then(
+    return sendOnce(scope.exchange, signal).then(
       (result) => this.#judge(result, attempt),
       (error: unknown) => {
         if (failedBeforeSend(error)) this.#maybeSent = wasSent;

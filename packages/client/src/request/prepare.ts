@@ -30,10 +30,10 @@ export interface PreparedRequest {
 
 /**
  * Resolves `input` against `baseUrl`. A path is appended to the base path (`/api` + `users` →
- * `/api/users`, with or without a leading slash). Whatever the input — an absolute URL, `//host`,
- * `/\host`, `..` segments — the result must stay on the base origin unless `allowAbsoluteUrls`
- * is set: the check is made on the resolved URL, not on the input's spelling, so no parser
- * quirk lets a path escape.
+ * `/api/users`, with or without a leading slash). An absolute URL, `//host` or `/\host` is
+ * refused unless `allowAbsoluteUrls` is set, and whatever the input (`..` segments included) the
+ * resolved URL must stay on the base origin: the check is made on the result, not only on the
+ * input's spelling, so no parser quirk lets a path escape.
  */
 export function resolveUrl(
   baseUrl: URL | undefined,
@@ -50,8 +50,13 @@ export function resolveUrl(
   try {
     if (baseUrl === undefined) url = new URL(text);
     else if (allowAbsoluteUrls && /^[a-z][a-z0-9+.-]*:/i.test(text)) url = new URL(text);
-    else if (allowAbsoluteUrls && /^[/\\]{2}/.test(text)) url = new URL(text, baseUrl);
-    else {
+    else if (/^[/\\]{2}/.test(text) || /^[a-z][a-z0-9+.-]*:/i.test(text)) {
+      // Absolute and protocol-relative inputs (and their backslash spellings, which the URL
+      // parser treats the same) name an origin: only allowed when asked for.
+      if (!allowAbsoluteUrls)
+        throw new InvalidRequestError('url', `absolute URL ${JSON.stringify(text.slice(0, 200))} with a baseUrl`);
+      url = new URL(text, baseUrl);
+    } else {
       const base = baseUrl.href.endsWith('/') ? baseUrl.href : `${baseUrl.href}/`;
       url = new URL(text.replace(/^[/\\]+/, ''), base);
     }

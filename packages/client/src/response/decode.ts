@@ -51,11 +51,12 @@ function isZlibError(error: unknown): boolean {
  * soon as more than `limit` bytes (decoded) arrive: a gzip bomb is stopped at the cap, not
  * inflated first. The stream is destroyed on any failure.
  */
-export async function readAll(stream: Readable, limit: number, url: string): Promise<Buffer> {
+export async function readAll(stream: Readable, limit: number, url: string, onChunk?: () => void): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      onChunk?.();
       total += chunk.length;
       if (total > limit) throw new ResponseTooLargeError(url, limit);
       chunks.push(chunk);

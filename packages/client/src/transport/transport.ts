@@ -6,6 +6,7 @@ import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../er
 import type { PreparedRequest } from '../request/prepare.ts';
 import { decode, parseContentEncoding, readAll } from '../response/decode.ts';
 import { mapTransportError } from './errors.ts';
+import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
 /** Everything one attempt needs; built once per logical request. */
 export interface Exchange {
@@ -47,9 +48,26 @@ function flat(headers: readonly [string, string][]): string[] {
 /**
  * Sends the request once, following redirects, and reads the body (buffered mode) or decodes it
  * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
- * the pool. `onSent` is called as soon as the request may have reached a server.
+ * the pool. Phase timeouts under a second get a precise {@link Watchdog}.
  */
-export async function sendOnce(exchange: Exchange, signal: AbortSignal, onSent: () => void): Promise<AttemptResult> {
+export async function sendOnce(exchange: Exchange, signal: AbortSignal): Promise<AttemptResult> {
+  const precise = exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS;
+  if (!precise) return send(exchange, signal, undefined);
+  const watchdog = new Watchdog(
+    exchange.clock,
+    signal,
+    exchange.headersMs,
+    exchange.bodyIdleMs,
+    exchange.request.url.href,
+  );
+  try {
+    return await send(exchange, watchdog.signal, watchdog);
+  } finally {
+    watchdog.done();
+  }
+}
+
+async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog | undefined): Promise<AttemptResult> {
   const { request, dispatcher, clock } = exchange;
   let method = request.method;
   let url = request.url;
@@ -61,6 +79,7 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal, onSent: 
     const remaining = exchange.deadline - clock.now();
     if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, url.href);
     const headersMs = Math.min(exchange.headersMs, remaining);
+    watchdog?.restart();
     let response: Dispatcher.ResponseData;
     try {
       response = await dispatcher.request({
@@ -70,13 +89,14 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal, onSent: 
         headers: flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
         signal,
-        headersTimeout: Math.max(1, Math.ceil(headersMs)),
-        bodyTimeout: exchange.bodyIdleMs,
+        // With a watchdog, undici's coarse timers only back it up.
+        headersTimeout: watchdog === undefined ? Math.max(1, Math.ceil(headersMs)) : 0,
+        bodyTimeout: watchdog === undefined ? exchange.bodyIdleMs : 0,
       } as Dispatcher.RequestOptions);
     } catch (error) {
       throw mapTransportError(error, url.href, signal, { ...exchange, headersMs });
     }
-    onSent();
+    watchdog?.headers();
     const status = response.statusCode;
     const responseHeaders = response.headers as Record<string, string | string[]>;
     if (exchange.maxRedirects > 0 && isRedirectStatus(status)) {
@@ -136,7 +156,7 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal, onSent: 
         decoded.destroy();
         throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
       }
-      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href);
+      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href, watchdog?.activity);
     } catch (error) {
       throw mapBodyError(error, url.href, signal, exchange);
     }

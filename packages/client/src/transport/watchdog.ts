@@ -1,0 +1,101 @@
+import type { Clock } from '@sentinel/core';
+import { RequestTimeoutError } from '../errors.ts';
+
+/**
+ * undici enforces headers and body timeouts with its "fast timers", whose resolution is about
+ * one second: fine for the 30 s defaults, useless for a 50 ms timeout. When a phase timeout is
+ * under {@link PRECISE_BELOW_MS}, the attempt gets this watchdog instead: one pending timer at a
+ * time, sleeping until the earliest phase deadline and checking on wake (body activity only
+ * moves a timestamp, never re-arms a timer), which aborts the attempt's own signal with a
+ * phased {@link RequestTimeoutError}.
+ */
+export const PRECISE_BELOW_MS = 1_000;
+
+export class Watchdog {
+  readonly #clock: Clock;
+  readonly #attempt = new AbortController();
+  readonly #stop = new AbortController();
+  readonly #headersMs: number;
+  readonly #bodyIdleMs: number;
+  readonly #url: string;
+  #phase: 'headers' | 'body' | 'done' = 'headers';
+  #deadline: number;
+  #last = 0;
+  // When the pending sleep wakes, and the controller that cancels just that sleep.
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #nap: AbortController | undefined;
+
+  constructor(clock: Clock, parent: AbortSignal, headersMs: number, bodyIdleMs: number, url: string) {
+    this.#clock = clock;
+    this.#headersMs = headersMs;
+    this.#bodyIdleMs = bodyIdleMs;
+    this.#url = url;
+    this.#deadline = clock.now() + headersMs;
+    if (parent.aborted) this.#attempt.abort(parent.reason);
+    else {
+      const onAbort = () => this.#attempt.abort(parent.reason);
+      parent.addEventListener('abort', onAbort, { once: true });
+      this.#stop.signal.addEventListener('abort', () => parent.removeEventListener('abort', onAbort), { once: true });
+    }
+    this.#watch().catch(() => {});
+  }
+
+  /** The signal to hand to undici for this attempt. */
+  get signal(): AbortSignal {
+    return this.#attempt.signal;
+  }
+
+  /** A new hop of a redirect: the headers phase starts over. */
+  restart(): void {
+    this.#phase = 'headers';
+    this.#deadline = this.#clock.now() + this.#headersMs;
+    this.#rearm(this.#deadline);
+  }
+
+  /** Headers arrived: from now on only silence in the body counts. */
+  headers(): void {
+    this.#phase = 'body';
+    this.#last = this.#clock.now();
+    this.#rearm(this.#last + this.#bodyIdleMs);
+  }
+
+  // A phase change may bring the next deadline before the pending wake-up: wake up earlier.
+  #rearm(due: number): void {
+    if (due < this.#wakeAt && this.#nap !== undefined) this.#nap.abort();
+  }
+
+  /** A body chunk arrived. */
+  readonly activity = (): void => {
+    this.#last = this.#clock.now();
+  };
+
+  /** The attempt settled (or hands its body to a stream): stop watching, keep the signal as is. */
+  done(): void {
+    this.#phase = 'done';
+    this.#stop.abort();
+  }
+
+  async #watch(): Promise<void> {
+    for (;;) {
+      if (this.#phase === 'done' || this.#attempt.signal.aborted) return;
+      const due = this.#phase === 'headers' ? this.#deadline : this.#last + this.#bodyIdleMs;
+      const now = this.#clock.now();
+      if (now >= due) {
+        const ms = this.#phase === 'headers' ? this.#headersMs : this.#bodyIdleMs;
+        this.#attempt.abort(new RequestTimeoutError(this.#phase, ms, this.#url));
+        this.#stop.abort();
+        return;
+      }
+      const nap = new AbortController();
+      const onStop = () => nap.abort();
+      this.#stop.signal.addEventListener('abort', onStop, { once: true });
+      this.#nap = nap;
+      this.#wakeAt = due;
+      await this.#clock.sleep(due - now, nap.signal).catch(() => {});
+      this.#stop.signal.removeEventListener('abort', onStop);
+      this.#nap = undefined;
+      this.#wakeAt = Number.POSITIVE_INFINITY;
+      if (this.#stop.signal.aborted) return;
+    }
+  }
+}
