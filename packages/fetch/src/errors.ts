@@ -4,20 +4,27 @@ import { isSentinelError, RejectedError, SentinelError, type SentinelErrorOption
  * Thrown inside the policy pipeline for a response whose status says "try again later" (408, 425,
  * 429, 500, 502, 503, 504), so that a retry retries it and a breaker counts it as a failure with
  * their default predicates. It never reaches your code from `sentinelFetch`: when the policies give
- * up, the last response is returned, as `fetch` does. Match it in custom predicates with
+ * up, the last response is returned (as `fetch` does; the axios adapter applies `validateStatus`
+ * to it). Match it in custom predicates with
  * {@link isRetryableStatusError}.
  */
-export class RetryableStatusError extends SentinelError<'SENTINEL_RETRYABLE_STATUS'> {
+export class RetryableStatusError<R = Response> extends SentinelError<'SENTINEL_RETRYABLE_STATUS'> {
   /** The response's status. */
   readonly status: number;
   /** The wait the server asked for in `Retry-After`, in ms; read by retry policies. */
   readonly retryAfterMs: number | undefined;
-  /** The response itself, body unread. */
-  readonly response: Response;
+  /** The response itself (a fetch `Response`, an axios response, ...), body unread where it streams. */
+  readonly response: R;
 
-  constructor(response: Response, retryAfterMs: number | undefined, options?: SentinelErrorOptions) {
-    super('SENTINEL_RETRYABLE_STATUS', `HTTP ${response.status} from ${response.url || 'the server'}`, options);
-    this.status = response.status;
+  constructor(
+    response: R,
+    status: number,
+    retryAfterMs: number | undefined,
+    url?: string,
+    options?: SentinelErrorOptions,
+  ) {
+    super('SENTINEL_RETRYABLE_STATUS', `HTTP ${status} from ${url || 'the server'}`, options);
+    this.status = status;
     this.retryAfterMs = retryAfterMs;
     this.response = response;
   }
@@ -51,6 +58,6 @@ export function isRequestNotReplayableError(error: unknown): error is RequestNot
 }
 
 /** True for a {@link RetryableStatusError} from any installed copy. */
-export function isRetryableStatusError(error: unknown): error is RetryableStatusError {
+export function isRetryableStatusError(error: unknown): error is RetryableStatusError<unknown> {
   return isSentinelError(error) && error.code === 'SENTINEL_RETRYABLE_STATUS';
 }

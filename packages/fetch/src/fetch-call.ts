@@ -1,32 +1,20 @@
-import { type ExecutionContext, markNonRetryable } from '@sentinel/core';
-import {
-  errorCodeOf,
-  getHeader,
-  isFailureBeforeSend,
-  isIdempotentMethod,
-  isRetryableStatus,
-  parseRetryAfter,
-} from '@sentinel/http';
-import { RequestNotReplayableError, RetryableStatusError } from './errors.ts';
+import type { ExecutionContext } from '@sentinel/core';
+import { getHeader } from '@sentinel/http';
 import type { ResolvedOptions, SentinelRequestInit } from './options.ts';
+import { RequestSafety } from './request-safety.ts';
 import type { FetchInput, FetchLike } from './with-sentinel.ts';
 
 /**
- * One logical request: decides once whether it may be sent more than once, runs each attempt,
- * and cancels the body of every response it does not hand back, so connections are released
- * before the next attempt.
+ * One logical fetch: runs each attempt under {@link RequestSafety}'s rules and cancels the body
+ * of every response it does not hand back, so connections are released before the next attempt.
  */
 export class FetchCall {
   readonly signal: AbortSignal | undefined;
   readonly #fetch: FetchLike;
   readonly #input: FetchInput;
+  readonly #request: Request | undefined;
   readonly #init: RequestInit | undefined;
-  readonly #options: ResolvedOptions;
-  /** May the request be sent again after it may have reached the server? */
-  readonly #repeatable: boolean;
-  /** Is the body something fetch can send again (not a consumed stream)? */
-  readonly #replayable: boolean;
-  #reachedServer = false;
+  readonly #safety: RequestSafety;
   #unreturned: Response | undefined;
 
   constructor(
@@ -37,45 +25,43 @@ export class FetchCall {
   ) {
     this.#fetch = fetchImpl;
     this.#input = input;
-    this.#options = options;
-    const request = asRequest(input);
+    this.#request = asRequest(input);
     const { sentinel, ...rest } = init ?? {};
     this.#init = init === undefined ? undefined : rest;
-    this.signal = init?.signal ?? request?.signal ?? undefined;
-    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
-    const hasKey =
-      getHeader(init?.headers as Parameters<typeof getHeader>[0], options.idempotencyKeyHeader) !== undefined ||
-      (init?.headers === undefined && request?.headers.has(options.idempotencyKeyHeader) === true);
-    this.#repeatable =
-      isIdempotentMethod(method) ||
-      hasKey ||
-      options.retryNonIdempotent ||
-      (sentinel !== false && sentinel?.idempotent === true);
-    this.#replayable = isReplayableBody(init?.body);
+    this.signal = init?.signal ?? this.#request?.signal ?? undefined;
+    const key = options.idempotencyKeyHeader;
+    this.#safety = new RequestSafety({
+      method: (init?.method ?? this.#request?.method ?? 'GET').toUpperCase(),
+      hasIdempotencyKey:
+        getHeader(init?.headers as Parameters<typeof getHeader>[0], key) !== undefined ||
+        (init?.headers === undefined && this.#request?.headers.has(key) === true),
+      // A Request's own body is replayed through clone(); an init body must be re-encodable.
+      replayableBody: isReplayableBody(init?.body),
+      declaredIdempotent: options.retryNonIdempotent || (sentinel !== false && sentinel?.idempotent === true),
+      wallClock: options.wallClock,
+      penalize: options.penalize,
+    });
   }
 
   /** Runs one attempt under `context` (its signal aborts this attempt only). */
   async attempt(context: ExecutionContext): Promise<Response> {
     this.#discardUnreturned();
-    if (context.attempt > 1) this.#refuseUnsafeResend();
+    this.#safety.beforeAttempt(context.attempt);
     let response: Response;
     try {
       response = await this.#fetch(this.#attemptInput(), { ...this.#init, signal: context.signal });
     } catch (error) {
-      if (!isFailureBeforeSend(errorCodeOf(error))) this.#reachedServer = true;
-      // Abort reasons pass through untouched; other failures of an unrepeatable request must not be retried.
-      if (!context.signal.aborted && this.#reachedServer && !(this.#repeatable && this.#replayable))
-        markNonRetryable(asObject(error));
-      throw error;
+      // An abort of this attempt (timeout, caller) passes through untouched.
+      throw context.signal.aborted ? error : this.#safety.onError(error);
     }
-    this.#reachedServer = true;
-    if (!isRetryableStatus(response.status)) return response;
+    const failure = this.#safety.onResponse(
+      response,
+      response.status,
+      response.headers.get('retry-after'),
+      response.url,
+    );
+    if (failure === undefined) return response;
     this.#unreturned = response;
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#options.wallClock());
-    if (retryAfterMs !== undefined && (response.status === 429 || response.status === 503))
-      this.#options.penalize?.(retryAfterMs);
-    const failure = new RetryableStatusError(response, retryAfterMs);
-    if (!(this.#repeatable && this.#replayable)) markNonRetryable(failure);
     throw failure;
   }
 
@@ -90,22 +76,9 @@ export class FetchCall {
     this.#discardUnreturned();
   }
 
-  #refuseUnsafeResend(): void {
-    // A safety net under any retry policy: even one that ignores non-retryable marks cannot make
-    // this adapter send a write twice.
-    if (!this.#replayable)
-      throw markNonRetryable(new RequestNotReplayableError('its body is a stream that was already sent'));
-    if (this.#reachedServer && !this.#repeatable) {
-      throw markNonRetryable(
-        new RequestNotReplayableError('it is not idempotent, has no idempotency key, and may have reached the server'),
-      );
-    }
-  }
-
   #attemptInput(): FetchInput {
     // A Request with a body can be sent once; send clones and keep the original for later attempts.
-    const request = asRequest(this.#input);
-    return request !== undefined && request.body !== null ? request.clone() : this.#input;
+    return this.#request !== undefined && this.#request.body !== null ? this.#request.clone() : this.#input;
   }
 
   #discardUnreturned(): void {
@@ -119,8 +92,7 @@ export class FetchCall {
 function isReplayableBody(body: unknown): boolean {
   if (body === undefined || body === null) return true;
   if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return true;
-  if (body instanceof Blob || body instanceof URLSearchParams || body instanceof FormData) return true;
-  return false;
+  return body instanceof Blob || body instanceof URLSearchParams || body instanceof FormData;
 }
 
 /**
@@ -135,8 +107,4 @@ function asRequest(input: FetchInput): Request | undefined {
     candidate.headers !== undefined
     ? (input as Request)
     : undefined;
-}
-
-function asObject(error: unknown): object {
-  return typeof error === 'object' && error !== null ? error : Object(error);
 }

@@ -8,7 +8,15 @@ export {
   RequestNotReplayableError,
   RetryableStatusError,
 } from './errors.ts';
-export type { SentinelFetchOptions, SentinelRequestInit, SentinelRequestOverrides } from './options.ts';
+export {
+  type AdapterOptions,
+  type ResolvedOptions,
+  resolveAdapterOptions,
+  type SentinelFetchOptions,
+  type SentinelRequestInit,
+  type SentinelRequestOverrides,
+} from './options.ts';
+export { RequestSafety, type RequestSafetyOptions } from './request-safety.ts';
 export {
   type FetchInput,
   type FetchLike,

@@ -1,7 +1,11 @@
 import { type Clock, optionChecker, type Policy, pipeline, systemWallClock, type WallClock } from '@sentinel/core';
 
-/** Options of {@link withSentinel} and {@link sentinelFetch}. Every policy is optional. */
-export interface SentinelFetchOptions {
+/**
+ * The options every Sentinel HTTP adapter takes (`@sentinel/fetch`, `@sentinel/axios`): the
+ * policy layers, composed as retry → breaker → rate limit → `policies` → per-attempt timeout, and
+ * the request-safety settings. Every policy is optional.
+ */
+export interface AdapterOptions {
   /** Outermost: retries failed attempts (a `retry()` from `@sentinel/backoff`, or any policy). */
   readonly retry?: Policy | undefined;
   /** A circuit breaker; sees every attempt. */
@@ -29,6 +33,9 @@ export interface SentinelFetchOptions {
   readonly wallClock?: WallClock | undefined;
 }
 
+/** Options of {@link withSentinel} and {@link sentinelFetch}. */
+export type SentinelFetchOptions = AdapterOptions;
+
 /** What a call passes as `init.sentinel`: `false` bypasses every policy for this request. */
 export type SentinelRequestOverrides =
   | false
@@ -42,7 +49,10 @@ export interface SentinelRequestInit extends RequestInit {
   readonly sentinel?: SentinelRequestOverrides | undefined;
 }
 
+/** {@link AdapterOptions} validated once, with the pipeline built. */
 export interface ResolvedOptions {
+  /** The options as given (validated). */
+  readonly layers: AdapterOptions;
   readonly stack: Policy;
   readonly retryNonIdempotent: boolean;
   readonly idempotencyKeyHeader: string;
@@ -60,18 +70,26 @@ const KNOWN = [
   'idempotencyKeyHeader',
   'clock',
   'wallClock',
-  'fetch',
 ];
 
-/** Validates the options and builds the pipeline once, at construction. */
-export function resolveOptions(owner: string, options: SentinelFetchOptions | undefined): ResolvedOptions {
+/**
+ * Validates adapter options and builds the pipeline once, at construction.
+ * @param extraKnown - further option names the adapter accepts (validated by the adapter).
+ * @throws ConfigError naming the first invalid option.
+ */
+export function resolveAdapterOptions(
+  owner: string,
+  options: AdapterOptions | undefined,
+  extraKnown: readonly string[] = [],
+): ResolvedOptions {
   const check = optionChecker(owner);
-  const opts = check.options(options, KNOWN);
+  const opts = check.options(options, [...KNOWN, ...extraKnown]);
   const header = opts.idempotencyKeyHeader ?? 'idempotency-key';
   if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
     check.fail('idempotencyKeyHeader', header, 'a header name');
   }
   return {
+    layers: opts,
     stack: pipeline({
       retry: opts.retry,
       breaker: opts.breaker,

@@ -1,6 +1,6 @@
 import { isRetryableStatusError, type RetryableStatusError } from './errors.ts';
 import { FetchCall } from './fetch-call.ts';
-import { resolveOptions, type SentinelFetchOptions, type SentinelRequestInit } from './options.ts';
+import { resolveAdapterOptions, type SentinelFetchOptions, type SentinelRequestInit } from './options.ts';
 
 /** A function with `fetch`'s signature; `init.sentinel` adds per-request overrides. */
 export type SentinelFetch = (input: FetchInput, init?: SentinelRequestInit) => Promise<Response>;
@@ -28,7 +28,7 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
   if (typeof fetchImpl !== 'function') {
     throw new TypeError(`withSentinel: fetchImpl must be a fetch function; received ${typeof fetchImpl}`);
   }
-  const resolved = resolveOptions('withSentinel', options);
+  const resolved = resolveAdapterOptions('withSentinel', options, ['fetch']);
   return async (input, init) => {
     if (init?.sentinel === false) {
       const { sentinel: _, ...plain } = init;
@@ -39,7 +39,7 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
       return await resolved.stack.execute((context) => call.attempt(context), { signal: call.signal });
     } catch (error) {
       // The policies gave up on a "try again later" status: hand back that response, as fetch does.
-      if (isRetryableStatusError(error)) return call.claim((error as RetryableStatusError).response);
+      if (isRetryableStatusError(error)) return call.claim((error as RetryableStatusError<Response>).response);
       throw error;
     } finally {
       call.finish();
