@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { compose, isConfigError, timeout } from '@sentinel/core';
 import { EventRecorder, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +174,17 @@ describe('circuitBreaker transitions', () => {
     const error = new Error('x');
     await expect(breaker.execute(() => Promise.reject(error))).rejects.toBe(error);
     await expect(breaker.execute(async () => 1, { signal: new AbortController().signal })).resolves.toBe(1);
+  });
+
+  it('never subscribes to the caller signal, on success, failure or rejection', async () => {
+    const controller = new AbortController();
+    const options = { signal: controller.signal };
+    const breaker = circuitBreaker({ trigger: consecutive({ threshold: 1 }), clock: new ManualClock() });
+    await breaker.execute(async () => 1, options);
+    await swallow(breaker.execute(boom, options));
+    await swallow(breaker.execute(async () => 1, options));
+    expect(breaker.state).toBe('open');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('judges outcomes with isFailure and isIgnored (a resolved 503 fails, a 404 counts neither way)', async () => {
