@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { compose, isConfigError, timeout } from '@sentinel/core';
+import { AttemptScope, compose, isConfigError, timeout } from '@sentinel/core';
 import { EventRecorder, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
 import { circuitBreaker } from './circuit-breaker.ts';
@@ -226,6 +226,28 @@ describe('circuitBreaker transitions', () => {
     await clock.advance(100);
     await expect(hung).rejects.toMatchObject({ code: 'SENTINEL_TIMEOUT' });
     expect(breaker.state).toBe('open');
+  });
+
+  it('a timeout outside the breaker is the caller giving up: not counted', async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ trigger: consecutive({ threshold: 1 }), clock });
+    const pipeline = compose(timeout({ ms: 100, clock }), breaker);
+    const hung = pipeline.execute(
+      (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    );
+    await clock.advance(100);
+    await expect(hung).rejects.toMatchObject({ code: 'SENTINEL_TIMEOUT' });
+    expect(breaker.status()).toMatchObject({ state: 'closed', calls: 0 });
+  });
+
+  it('hands fn the enclosing context itself, and builds no signal for it', async () => {
+    const breaker = circuitBreaker({ clock: new ManualClock() });
+    const scope = new AttemptScope(undefined, 3);
+    const seen = await breaker.execute((ctx) => ctx, scope);
+    expect(seen).toBe(scope);
+    expect(seen.attempt).toBe(3);
+    const fresh = await breaker.execute((ctx) => ctx.attempt);
+    expect(fresh).toBe(1);
   });
 
   it('detects slow calls by the clock and opens on the slow-call rate', async () => {

@@ -67,19 +67,20 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
     if (this.#state !== CLOSED) return this.#guarded(fn, options);
-    if (options !== undefined || this.#timed()) return this.#track(fn, options, undefined);
-    // The hot path: no options (so no signal to consult), no timing. The promise `fn` returned is
-    // handed back as it is; the outcome is observed on a side branch whose handlers are shared.
+    if (this.#timed()) return this.#track(fn, options, undefined);
+    // The hot path. The promise `fn` returned is handed back as it is; the outcome is observed on
+    // a side branch, by handlers shared by every call of this generation. Only a failure needs
+    // the call's own options (to see whether the caller aborted), so only then a closure.
     let result: T | PromiseLike<T>;
     try {
-      result = fn(contextFor(undefined));
+      result = fn(contextFor(options));
     } catch (error) {
-      this.#settle(this.#generation, -1, undefined, classify(this.#config, false, error, undefined), false, error);
+      this.#settle(this.#generation, -1, undefined, classify(this.#config, false, error, options), false, error);
       return Promise.reject(error);
     }
     const promise = Promise.resolve(result);
     const handlers = this.#handlers ?? this.#makeHandlers();
-    promise.then(handlers.ok, handlers.fail);
+    promise.then(handlers.ok, options === undefined ? handlers.fail : this.#failureHandler(options));
     return promise;
   }
 
@@ -182,7 +183,13 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     return handlers;
   }
 
-  /** Runs `fn` and observes its outcome; `probe` when it runs as a half-open probe. */
+  #failureHandler(options: ExecuteOptions): (error: unknown) => void {
+    const generation = this.#generation;
+    return (error) =>
+      this.#settle(generation, -1, undefined, classify(this.#config, false, error, options), false, error);
+  }
+
+  /** Runs `fn` timed and observes its outcome; `probe` when it runs as a half-open probe. */
   #track<T>(fn: Operation<T>, options: ExecuteOptions | undefined, probe: BreakerPermit | undefined): Promise<T> {
     const generation = this.#generation;
     const start = probe !== undefined ? probe.start : this.#timed() ? this.#config.clock.now() : -1;
