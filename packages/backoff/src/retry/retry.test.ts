@@ -226,6 +226,17 @@ describe('retry: attempts', () => {
     expect(remove).toHaveBeenCalledTimes(add.mock.calls.length);
   });
 
+  it('unlinks a first attempt that reads its signal at once and succeeds', async () => {
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, 'addEventListener');
+    const remove = vi.spyOn(controller.signal, 'removeEventListener');
+    const policy = retry({ clock: new ManualClock() });
+    await policy.execute(async (ctx) => ctx.signal.aborted, { signal: controller.signal });
+    await flushMicrotasks();
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(remove).toHaveBeenCalledTimes(1);
+  });
+
   it('unlinks a successful attempt that reads its signal only after returning', async () => {
     const controller = new AbortController();
     const add = vi.spyOn(controller.signal, 'addEventListener');

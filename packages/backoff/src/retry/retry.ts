@@ -1,4 +1,5 @@
 import {
+  AttemptScope,
   type Backoff,
   type Clock,
   ConfigError,
@@ -120,7 +121,9 @@ class Retry implements RetryPolicy {
     this.#calls++;
     if (this.#budget !== undefined) this.#budget.recordCall();
     const startedAt = this.#maxElapsedMs === Infinity ? 0 : this.#clock.now();
-    const scope = new RetryAttempt(options, 1);
+    // Without caller options the scope has no parent to unlink from, so it never needs disposing
+    // on success; with them, RetryAttempt disposes itself if its signal is ever read.
+    const scope = options === undefined ? new AttemptScope(undefined, 1) : new RetryAttempt(options, 1);
     let result: T | PromiseLike<T>;
     try {
       result = fn(scope);
@@ -135,8 +138,8 @@ class Retry implements RetryPolicy {
       return this.#retryLoop(fn, options, { ok: false, error }, scope, startedAt);
     };
     if (this.#shouldRetry === defaultShouldRetry && this.#successEvents?.hasListeners !== true) {
-      // A value passes straight through; the scope disposes itself if its signal gets read.
-      scope.watch(promise);
+      // A value passes straight through the derived promise: no success handler runs.
+      if (options !== undefined) (scope as RetryAttempt).watch(promise);
       return promise.then(undefined, onFailure);
     }
     return promise.then((value) => {
@@ -154,14 +157,14 @@ class Retry implements RetryPolicy {
     fn: Operation<T>,
     options: ExecuteOptions | undefined,
     firstOutcome: Outcome<T>,
-    firstScope: RetryAttempt,
+    firstScope: AttemptScope,
     startedAt: number,
   ): Promise<T> {
     const signal = options?.signal;
     const clock = this.#clock;
     const timed = this.#maxElapsedMs !== Infinity;
     let outcome = firstOutcome;
-    let scope = firstScope;
+    let scope: AttemptScope = firstScope;
     let attempt = 1;
     let attemptStartedAt = startedAt;
     let previousDelayMs = 0;
@@ -212,7 +215,7 @@ class Retry implements RetryPolicy {
       if (signal?.aborted) return this.#aborted(signal);
 
       attempt++;
-      scope = new RetryAttempt(options, attempt);
+      scope = new AttemptScope(options, attempt);
       if (timed) attemptStartedAt = clock.now();
       try {
         const value = (await fn(scope)) as T;
