@@ -27,6 +27,7 @@ export {
   type TimeoutPhase,
   UnsafeRetryError,
 } from './errors.ts';
+export { type SentinelInterceptorOptions, sentinelInterceptor } from './interceptor/interceptor.ts';
 export type { Query, RequestBody } from './request/prepare.ts';
 export { MAX_ENCODINGS } from './response/decode.ts';
 export { ClientResponse, type Timings } from './response/response.ts';

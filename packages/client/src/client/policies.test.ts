@@ -1,5 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
-import { type ExecuteOptions, isNonRetryable, type Operation, runOperation, contextFor, timeout } from '@sentinel/core';
+import { contextFor, type ExecuteOptions, isNonRetryable, type Operation, runOperation, timeout } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHttpError } from '../errors.ts';
@@ -23,11 +24,15 @@ afterEach(async () => {
   await server.close();
   await other.close();
 });
-const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 // Lets ManualClock sleepers registered by real I/O callbacks appear before advancing.
 async function until(condition: () => boolean, limit = 200): Promise<void> {
-  for (let i = 0; i < limit && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < limit && !condition(); i++) await nextTurn();
   expect(condition()).toBe(true);
 }
 
@@ -97,7 +102,11 @@ describe('retryable statuses through a generic retry', () => {
   it('returns the last retryable response when throwOnHttpError is off', async () => {
     server.route('/down', { type: 'status', status: 502 });
     const clock = new ManualClock();
-    const client = make({ baseUrl: server.url, throwOnHttpError: false, retry: simpleRetry({ maxAttempts: 2, clock }) });
+    const client = make({
+      baseUrl: server.url,
+      throwOnHttpError: false,
+      retry: simpleRetry({ maxAttempts: 2, clock }),
+    });
     const response = await client.get('/down');
     expect(response.status).toBe(502);
     expect(await response.text()).toBe('chaos: 502');
@@ -187,7 +196,11 @@ describe('limiter hints', () => {
 
   it('RateLimit headers saying nothing remains pause it before the next 429', async () => {
     server.route('/last', { type: 'status', status: 200, headers: { ratelimit: 'limit=10, remaining=0, reset=7' } });
-    server.route('/plenty', { type: 'status', status: 200, headers: { 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '7' } });
+    server.route('/plenty', {
+      type: 'status',
+      status: 200,
+      headers: { 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '7' },
+    });
     const limiter = recordingLimiter();
     const client = make({ baseUrl: server.url, rateLimit: limiter });
     await client.get('/plenty');
