@@ -40,6 +40,22 @@ async function awaited(title: string, baseline: Case, cases: readonly Case[]): P
   }
 }
 
+/**
+ * `report.heap` reads `heapUsed`; typed arrays above 64 bytes keep their bytes outside the heap,
+ * so the window's ring buffer is measured here, from `arrayBuffers`, to report the whole cost.
+ */
+function outsideHeapBytes(create: () => unknown, count = 10_000): number {
+  const gc = (globalThis as { gc?: () => void }).gc as () => void;
+  const keep: unknown[] = new Array(count).fill(null);
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < count; i++) keep[i] = create();
+  gc();
+  const after = process.memoryUsage().arrayBuffers;
+  do_not_optimize(keep);
+  return Math.max(0, (after - before) / count);
+}
+
 export default async function breakerSuite(report: Reporter): Promise<void> {
   const Opossum = ((await import('opossum' as string)) as { default: OpossumClass }).default;
   const opossums: Opossum[] = [];
@@ -120,5 +136,15 @@ export default async function breakerSuite(report: Reporter): Promise<void> {
     },
     { name: 'opossum 9.0.0', create: () => opossum(work) },
   ]);
+  const outside = [
+    ['sentinel countWindow(100)', () => circuitBreaker({ trigger: countWindow({ size: 100, failureRate: 0.5 }) })],
+    [
+      'sentinel timeWindow(10 buckets)',
+      () => circuitBreaker({ trigger: timeWindow({ windowMs: 10_000, failureRate: 0.5 }) }),
+    ],
+  ] as const;
+  console.log('\n### typed-array bytes outside the heap, per instance (add to the table above)\n');
+  console.log('| instance | bytes |\n|:--|--:|');
+  for (const [name, create] of outside) console.log(`| ${name} | ${outsideHeapBytes(create).toFixed(0)} |`);
   for (const breaker of opossums) breaker.shutdown();
 }
