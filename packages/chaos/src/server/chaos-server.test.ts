@@ -135,7 +135,7 @@ describe('startChaosServer', () => {
     const res = await raw(`${s.url}/hang`, {}, 50);
     expect(res.error).toBe('TEST_TIMEOUT');
     const pending = raw(`${s.url}/hang`, {}, 5_000);
-    while (s.stats().requests < 2) await new Promise((r) => setTimeout(r, 2));
+    for (let i = 0; i < 500 && s.stats().requests < 2; i++) await new Promise((r) => setTimeout(r, 2));
     await s.close();
     expect((await pending).error).toBe('ECONNRESET');
   });
