@@ -14,6 +14,8 @@ const CLOSED = 0;
 const OPEN = 1;
 const HALF_OPEN = 2;
 const ISOLATED = 3;
+/** The start time of a call nobody times (NaN, since a ManualClock may read negative times). */
+const UNTIMED = Number.NaN;
 const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated'];
 
 /**
@@ -75,7 +77,7 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     try {
       result = fn(contextFor(options));
     } catch (error) {
-      this.#settle(this.#generation, -1, undefined, classify(this.#config, false, error, options), false, error);
+      this.#settle(this.#generation, UNTIMED, undefined, classify(this.#config, false, error, options), false, error);
       return Promise.reject(error);
     }
     const promise = Promise.resolve(result);
@@ -86,7 +88,7 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
 
   tryAcquire(): Permit | undefined {
     if (this.#state === CLOSED) {
-      return new BreakerPermit(this, this.#generation, this.#timed() ? this.#config.clock.now() : -1, false);
+      return new BreakerPermit(this, this.#generation, this.#timed() ? this.#config.clock.now() : UNTIMED, false);
     }
     const now = this.#config.clock.now();
     this.#refresh(now);
@@ -175,9 +177,9 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     const generation = this.#generation;
     const handlers: ClosedHandlers = {
       ok: (value) =>
-        this.#settle(generation, -1, undefined, classify(this.#config, true, value, undefined), true, value),
+        this.#settle(generation, UNTIMED, undefined, classify(this.#config, true, value, undefined), true, value),
       fail: (error) =>
-        this.#settle(generation, -1, undefined, classify(this.#config, false, error, undefined), false, error),
+        this.#settle(generation, UNTIMED, undefined, classify(this.#config, false, error, undefined), false, error),
     };
     this.#handlers = handlers;
     return handlers;
@@ -186,13 +188,13 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
   #failureHandler(options: ExecuteOptions): (error: unknown) => void {
     const generation = this.#generation;
     return (error) =>
-      this.#settle(generation, -1, undefined, classify(this.#config, false, error, options), false, error);
+      this.#settle(generation, UNTIMED, undefined, classify(this.#config, false, error, options), false, error);
   }
 
   /** Runs `fn` timed and observes its outcome; `probe` when it runs as a half-open probe. */
   #track<T>(fn: Operation<T>, options: ExecuteOptions | undefined, probe: BreakerPermit | undefined): Promise<T> {
     const generation = this.#generation;
-    const start = probe !== undefined ? probe.start : this.#timed() ? this.#config.clock.now() : -1;
+    const start = probe !== undefined ? probe.start : this.#timed() ? this.#config.clock.now() : UNTIMED;
     const done = (ok: boolean, payload: unknown) => {
       if (probe !== undefined) {
         if (probe.settled) return;
@@ -265,8 +267,9 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     }
     if (kind === IGNORED) return;
     const config = this.#config;
-    const now = start >= 0 || config.trigger.needsTime ? config.clock.now() : 0;
-    const durationMs = start >= 0 ? now - start : undefined;
+    const timed = !Number.isNaN(start); // any clock reading counts, negative ones included
+    const now = timed || config.trigger.needsTime ? config.clock.now() : 0;
+    const durationMs = timed ? now - start : undefined;
     const slow = config.slowCallMs !== undefined && durationMs !== undefined && durationMs >= config.slowCallMs;
     const failed = kind === FAILURE;
     const events = this.events;

@@ -108,3 +108,22 @@ describe('half-open', () => {
     expect(breaker.state).toBe('open');
   });
 });
+
+describe('clocks that read negative times', () => {
+  it('times calls and runs the whole cycle on a ManualClock starting below zero', async () => {
+    const clock = new ManualClock(-10_000);
+    const { countWindow } = await import('./triggers/count-window.ts');
+    const breaker = circuitBreaker({
+      trigger: countWindow({ size: 1, failureRate: 1, slowCallMs: 50 }),
+      halfOpenAfter: 100,
+      clock,
+    });
+    const slow = breaker.execute(() => clock.sleep(50));
+    await clock.advance(50);
+    await slow;
+    expect(breaker.status()).toMatchObject({ state: 'open', slowCalls: 1, openedAt: -9_950 });
+    await clock.advance(100);
+    await breaker.execute(async () => 'ok');
+    expect(breaker.state).toBe('closed');
+  });
+});

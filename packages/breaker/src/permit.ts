@@ -31,7 +31,7 @@ export class BreakerPermit implements Permit {
   readonly owner: PermitOwner;
   /** The breaker's generation when taken: an outcome from an older generation is stale. */
   readonly generation: number;
-  /** `clock.now()` when taken, or -1 when the call is not timed. */
+  /** `clock.now()` when taken, or NaN when the call is not timed. */
   readonly start: number;
   readonly probe: boolean;
   settled = false;
