@@ -44,11 +44,15 @@ export class Counters {
   }
 }
 
-/** A policy's own report, whatever it offers: `status()`, `snapshot()`, or `state`. */
-export function describePolicy(policy: unknown): unknown {
-  const p = policy as { status?: unknown; snapshot?: unknown; state?: unknown } | undefined;
+/**
+ * A policy's own report, whatever it offers: `status()`, `snapshot()`, `state`, or the same on
+ * its `limiter` (a rate-limit policy wraps one).
+ */
+export function describePolicy(policy: unknown, depth = 0): unknown {
+  const p = policy as { status?: unknown; snapshot?: unknown; state?: unknown; limiter?: unknown } | undefined;
   if (typeof p?.status === 'function') return (p.status as () => unknown)();
   if (typeof p?.snapshot === 'function') return (p.snapshot as () => unknown)();
   if (p?.state !== undefined) return p.state;
+  if (p?.limiter !== undefined && depth === 0) return describePolicy(p.limiter, 1);
   return undefined;
 }
