@@ -21,8 +21,34 @@ export interface Reporter {
    * case's ratio to the baseline. Never fails on a number: it reports.
    */
   compare(title: string, baseline: Case, cases: readonly Case[]): Promise<Timing[]>;
+  /**
+   * For work that takes tens of microseconds or more (network round trips): runs `rounds` rounds,
+   * each timing `iterations` sequential calls of every case in a rotated order, and reports the
+   * median over rounds of the mean time per call, with the ratio to the baseline. Interleaving
+   * spreads a noisy neighbour's load over every case instead of one.
+   */
+  interleaved(
+    title: string,
+    baseline: AsyncCase,
+    cases: readonly AsyncCase[],
+    options?: InterleaveOptions,
+  ): Promise<Timing[]>;
   /** Prints retained heap bytes per instance for each factory (needs `node --expose-gc`). */
   heap(title: string, factories: readonly HeapCase[], count?: number): HeapRow[];
+}
+
+export interface AsyncCase {
+  readonly name: string;
+  readonly fn: () => Promise<unknown>;
+}
+
+export interface InterleaveOptions {
+  /** @default 7 */
+  readonly rounds?: number;
+  /** Calls per case per round. @default 500 */
+  readonly iterations?: number;
+  /** Calls per case before the first round. @default 200 */
+  readonly warmup?: number;
 }
 
 export interface HeapCase {
@@ -58,6 +84,14 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   ].join('\n');
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('heap figures need node --expose-gc (pnpm bench passes it)');
@@ -79,6 +113,54 @@ export function createReporter(print: (text: string) => void = console.log): Rep
         table(
           ['case', 'median', 'p99', 'ratio to baseline'],
           timings.map((t) => [t.name, formatNs(t.medianNs), formatNs(t.p99Ns), `${t.ratio.toFixed(2)}×`]),
+        ),
+      );
+      return timings;
+    },
+    async interleaved(title, baseline, cases, options = {}) {
+      const { rounds = 7, iterations = 500, warmup = 200 } = options;
+      const all = [baseline, ...cases];
+      for (const item of all) for (let i = 0; i < warmup; i++) await item.fn();
+      const perRound: number[][] = all.map(() => []);
+      const cpuPerRound: number[][] = all.map(() => []);
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < all.length; k++) {
+          const index = (k + round) % all.length;
+          const item = all[index] as AsyncCase;
+          const cpu = process.cpuUsage();
+          const started = performance.now();
+          for (let i = 0; i < iterations; i++) await item.fn();
+          (perRound[index] as number[]).push(((performance.now() - started) * 1e6) / iterations);
+          const used = process.cpuUsage(cpu);
+          (cpuPerRound[index] as number[]).push(((used.user + used.system) * 1e3) / iterations);
+        }
+      }
+      const medians = perRound.map(median);
+      const cpuMedians = cpuPerRound.map(median);
+      const base = medians[0] as number;
+      const timings: Timing[] = all.map((item, i) => ({
+        name: i === 0 ? `${item.name} (baseline)` : item.name,
+        medianNs: medians[i] as number,
+        p99Ns: Math.max(...(perRound[i] as number[])),
+        ratio: (medians[i] as number) / base,
+      }));
+      print(`\n### ${title}\n`);
+      print(
+        `${rounds} interleaved rounds × ${iterations} sequential calls per case; medians of the per-round means. ` +
+          'CPU = this process (user + system) per call: what the client side costs, least disturbed by other load.',
+      );
+      print('');
+      print(
+        table(
+          ['case', 'wall per call', 'worst round', 'wall ratio', 'CPU per call', 'CPU ratio'],
+          timings.map((t, i) => [
+            t.name,
+            formatNs(t.medianNs),
+            formatNs(t.p99Ns),
+            `${t.ratio.toFixed(3)}×`,
+            formatNs(cpuMedians[i] as number),
+            `${((cpuMedians[i] as number) / (cpuMedians[0] as number)).toFixed(3)}×`,
+          ]),
         ),
       );
       return timings;

@@ -1,4 +1,4 @@
-import { type ExecutionContext, markNonRetryable } from '@sentinel/core';
+import { abortSignalOf, type ExecutionContext, markNonRetryable } from '@sentinel/core';
 import { RequestSafety, type ResolvedOptions } from '@sentinel/fetch';
 import {
   type AxiosAdapter,
@@ -49,18 +49,20 @@ export class AxiosCall {
   async attempt(context: ExecutionContext): Promise<AxiosResponse> {
     this.#discardUnreturned();
     this.#safety.beforeAttempt(context.attempt);
+    const signal = abortSignalOf(context);
     const config: InternalAxiosRequestConfig = {
       ...this.#config,
       headers: AxiosHeaders.from(this.#config.headers),
-      signal: context.signal,
       // Every status resolves here; Sentinel judges it, and settle() applies validateStatus once.
       validateStatus: null,
     };
+    // No signal when nothing can abort the attempt: the adapter then skips its abort wiring.
+    if (signal !== undefined) config.signal = signal;
     let response: AxiosResponse;
     try {
       response = await this.#transport(config);
     } catch (error) {
-      if (context.signal.aborted) throw error;
+      if (signal?.aborted) throw error;
       // A CancelToken cancellation is the caller's decision: never retried.
       throw isCancel(error) ? markNonRetryable(error as object) : this.#safety.onError(error);
     }

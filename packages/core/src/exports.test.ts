@@ -14,6 +14,7 @@ describe('public exports', () => {
         "RejectedError",
         "SentinelError",
         "TimeoutError",
+        "abortSignalOf",
         "compose",
         "contextFor",
         "describeRule",

@@ -1,4 +1,4 @@
-import type { ExecutionContext } from '@sentinel/core';
+import { abortSignalOf, type ExecutionContext } from '@sentinel/core';
 import { getHeader } from '@sentinel/http';
 import type { ResolvedOptions, SentinelRequestInit } from './options.ts';
 import { RequestSafety } from './request-safety.ts';
@@ -47,12 +47,14 @@ export class FetchCall {
   async attempt(context: ExecutionContext): Promise<Response> {
     this.#discardUnreturned();
     this.#safety.beforeAttempt(context.attempt);
+    const signal = abortSignalOf(context);
     let response: Response;
     try {
-      response = await this.#fetch(this.#attemptInput(), { ...this.#init, signal: context.signal });
+      // No signal when nothing can abort the attempt: fetch then skips its abort wiring.
+      response = await this.#fetch(this.#attemptInput(), signal === undefined ? this.#init : { ...this.#init, signal });
     } catch (error) {
       // An abort of this attempt (timeout, caller) passes through untouched.
-      throw context.signal.aborted ? error : this.#safety.onError(error);
+      throw signal?.aborted ? error : this.#safety.onError(error);
     }
     const failure = this.#safety.onResponse(
       response,

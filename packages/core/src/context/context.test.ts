@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AttemptScope, contextFor } from './context.ts';
+import { AttemptScope, abortSignalOf, contextFor } from './context.ts';
 
 describe('contextFor', () => {
   it('returns an enclosing context unchanged, so inner policies allocate nothing', () => {
@@ -121,5 +121,31 @@ describe('AttemptScope', () => {
     scope.dispose();
     expect(scope.signal.aborted).toBe(false);
     expect(getEventListeners(parent.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('abortSignalOf', () => {
+  it('is undefined for a context nothing can abort, without creating a signal', () => {
+    const context = contextFor(undefined);
+    expect(abortSignalOf(context)).toBeUndefined();
+    expect(abortSignalOf(contextFor({ attempt: 2 }))).toBeUndefined();
+  });
+
+  it('is the caller signal when there is one', () => {
+    const signal = new AbortController().signal;
+    expect(abortSignalOf(contextFor({ signal }))).toBe(signal);
+  });
+
+  it('is the scope’s own signal for an attempt a policy may abort', () => {
+    const scope = new AttemptScope(undefined, 1);
+    const signal = abortSignalOf(scope);
+    expect(signal).toBe(scope.signal);
+    scope.abort(new Error('next attempt'));
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('reads the signal of a context made elsewhere', () => {
+    const signal = new AbortController().signal;
+    expect(abortSignalOf({ signal, attempt: 1 })).toBe(signal);
   });
 });

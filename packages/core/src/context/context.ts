@@ -19,6 +19,16 @@ export function contextFor(options: ExecuteOptions | undefined): ExecutionContex
   return new PassThroughContext(options);
 }
 
+/**
+ * The signal to hand to I/O for `context`, or `undefined` when nothing can ever abort it (no
+ * caller signal and no policy that aborts attempts). Passing no signal lets HTTP clients skip
+ * their abort wiring, and never materialises one (~3 µs in Node 20). Use it where the I/O accepts
+ * an optional signal; read `context.signal` where one is required.
+ */
+export function abortSignalOf(context: ExecutionContext): AbortSignal | undefined {
+  return context instanceof PassThroughContext ? context.callerSignal : context.signal;
+}
+
 class PassThroughContext implements ExecutionContext {
   declare readonly [CONTEXT]: true;
   readonly attempt: number;
@@ -28,6 +38,11 @@ class PassThroughContext implements ExecutionContext {
   constructor(options: ExecuteOptions | undefined) {
     this.#options = options;
     this.attempt = options?.attempt ?? 1;
+  }
+
+  /** The caller's signal, or `undefined`: never creates one. */
+  get callerSignal(): AbortSignal | undefined {
+    return this.#signal ?? this.#options?.signal;
   }
 
   get signal(): AbortSignal {
