@@ -33,8 +33,8 @@ export function circuitBreaker(options?: CircuitBreakerOptions): CircuitBreaker 
 }
 
 interface ClosedHandlers {
-  readonly ok: (value: unknown) => void;
-  readonly fail: (error: unknown) => void;
+  readonly ok: <T>(value: T) => T;
+  readonly fail: (error: unknown) => never;
 }
 
 class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
@@ -70,9 +70,10 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
     if (this.#state !== CLOSED) return this.#guarded(fn, options);
     if (this.#timed()) return this.#track(fn, options, undefined);
-    // The hot path. The promise `fn` returned is handed back as it is; the outcome is observed on
-    // a side branch, by handlers shared by every call of this generation. Only a failure needs
-    // the call's own options (to see whether the caller aborted), so only then a closure.
+    // The hot path: one promise reaction, with handlers shared by every call of this generation.
+    // Only a failure needs the call's own options (to see whether the caller aborted), so only
+    // then a closure. The caller gets the derived promise, not `fn`'s: a rejection the caller
+    // never handles is still reported as unhandled (our handler does not swallow it).
     let result: T | PromiseLike<T>;
     try {
       result = fn(contextFor(options));
@@ -82,8 +83,7 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     }
     const promise = Promise.resolve(result);
     const handlers = this.#handlers ?? this.#makeHandlers();
-    promise.then(handlers.ok, options === undefined ? handlers.fail : this.#failureHandler(options));
-    return promise;
+    return promise.then(handlers.ok, options === undefined ? handlers.fail : this.#failureHandler(options));
   }
 
   tryAcquire(): Permit | undefined {
@@ -176,19 +176,25 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
   #makeHandlers(): ClosedHandlers {
     const generation = this.#generation;
     const handlers: ClosedHandlers = {
-      ok: (value) =>
-        this.#settle(generation, UNTIMED, undefined, classify(this.#config, true, value, undefined), true, value),
-      fail: (error) =>
-        this.#settle(generation, UNTIMED, undefined, classify(this.#config, false, error, undefined), false, error),
+      ok: (value) => {
+        this.#settle(generation, UNTIMED, undefined, classify(this.#config, true, value, undefined), true, value);
+        return value;
+      },
+      fail: (error) => {
+        this.#settle(generation, UNTIMED, undefined, classify(this.#config, false, error, undefined), false, error);
+        throw error;
+      },
     };
     this.#handlers = handlers;
     return handlers;
   }
 
-  #failureHandler(options: ExecuteOptions): (error: unknown) => void {
+  #failureHandler(options: ExecuteOptions): (error: unknown) => never {
     const generation = this.#generation;
-    return (error) =>
+    return (error) => {
       this.#settle(generation, UNTIMED, undefined, classify(this.#config, false, error, options), false, error);
+      throw error;
+    };
   }
 
   /** Runs `fn` timed and observes its outcome; `probe` when it runs as a half-open probe. */
@@ -209,12 +215,16 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
       done(false, error);
       return Promise.reject(error);
     }
-    const promise = Promise.resolve(result);
-    promise.then(
-      (value) => done(true, value),
-      (error) => done(false, error),
+    return Promise.resolve(result).then(
+      (value) => {
+        done(true, value);
+        return value;
+      },
+      (error: unknown) => {
+        done(false, error);
+        throw error;
+      },
     );
-    return promise;
   }
 
   #guarded<T>(fn: Operation<T>, options: ExecuteOptions | undefined): Promise<T> {
