@@ -19,9 +19,10 @@ describe('tokenBucket: property', () => {
         fc.integer({ min: 1, max: 50 }),
         fc.double({ min: 0.01, max: 1_000, noNaN: true }),
         fc.integer({ min: 1, max: 50 }).chain((capacity) => fc.array(step(capacity), { maxLength: 200 })),
-        async (capacity, refillPerSecond, steps) => {
+        fc.boolean(),
+        async (capacity, refillPerSecond, steps, lazyRefill) => {
           const clock = new ManualClock();
-          const bucket = tokenBucket({ capacity, refillPerSecond, clock });
+          const bucket = tokenBucket({ capacity, refillPerSecond, clock, lazyRefill });
           let granted = 0;
           for (const s of steps) {
             if (s.kind === 'advance') await clock.advance(s.ms);

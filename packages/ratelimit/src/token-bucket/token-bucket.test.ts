@@ -278,3 +278,38 @@ describe('tokenBucket: bad options', () => {
     expect(() => tokenBucket({ clock, ...options })).toThrow(message);
   });
 });
+
+describe('tokenBucket: lazy refill and its documented burst bound', () => {
+  async function drainAfterIdle(lazyRefill: boolean): Promise<number> {
+    const clock = new ManualClock();
+    const bucket = tokenBucket({ capacity: 10, refillPerSecond: 10, clock, lazyRefill });
+    // Full at t=0 and looked at by the slow path; then idle, then drained at t=10 s.
+    bucket.status();
+    await clock.advance(10_000);
+    let granted = 0;
+    while (bucket.tryAcquire() && granted < 100) granted++;
+    return granted;
+  }
+
+  it('lazy (default): an idle full bucket drained at once may grant up to one extra capacity, never more', async () => {
+    const granted = await drainAfterIdle(true);
+    expect(granted).toBeGreaterThan(10);
+    expect(granted).toBeLessThanOrEqual(20);
+  });
+
+  it('lazyRefill: false refills on every call and never bursts above capacity', async () => {
+    expect(await drainAfterIdle(false)).toBe(10);
+  });
+
+  it('lazyRefill: false still refills at the rate', async () => {
+    const clock = new ManualClock();
+    const bucket = tokenBucket({ capacity: 2, refillPerSecond: 10, clock, lazyRefill: false, initialTokens: 0 });
+    expect(bucket.tryAcquire()).toBe(false);
+    await clock.advance(100);
+    expect(bucket.tryAcquire()).toBe(true);
+    await bucket.acquire(1, { maxWaitMs: 0 }).catch(() => {});
+    const waiting = bucket.acquire(1);
+    await clock.advance(100);
+    await waiting;
+  });
+});

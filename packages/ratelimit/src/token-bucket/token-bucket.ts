@@ -58,6 +58,7 @@ class Bucket implements TokenBucket, TimedSource {
   readonly #capacity: number;
   readonly #perMs: number;
   readonly #maxQueue: number;
+  readonly #lazy: boolean;
   readonly #clock: Clock;
 
   constructor(options: TokenBucketOptions) {
@@ -65,6 +66,7 @@ class Bucket implements TokenBucket, TimedSource {
     this.#capacity = o.capacity;
     this.#perMs = o.refillPerSecond / 1000;
     this.#maxQueue = o.maxQueue;
+    this.#lazy = o.lazyRefill;
     this.#clock = o.clock;
     this.#tokens = o.initialTokens;
     this.#last = o.clock.now();
@@ -72,7 +74,13 @@ class Bucket implements TokenBucket, TimedSource {
 
   tryAcquire(n = 1): boolean {
     // Fast path, no clock read: refill can only add tokens, so enough tokens now means enough.
-    if (this.#tokens >= n && n >= 1 && Number.isInteger(n) && (this.#queue === undefined || this.#queue.size === 0)) {
+    if (
+      this.#tokens >= n &&
+      this.#lazy &&
+      n >= 1 &&
+      Number.isInteger(n) &&
+      (this.#queue === undefined || this.#queue.size === 0)
+    ) {
       this.#tokens -= n;
       return true;
     }
@@ -94,7 +102,7 @@ class Bucket implements TokenBucket, TimedSource {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const queue = this.#queue;
     if (queue === undefined || queue.size === 0) {
-      if (this.#tokens >= n) {
+      if (this.#tokens >= n && this.#lazy) {
         this.#tokens -= n;
         return GRANTED;
       }
@@ -173,12 +181,12 @@ class Bucket implements TokenBucket, TimedSource {
  * `tryAcquire` is a synchronous check that does not read the clock while tokens are plentiful;
  * `acquire` waits in FIFO order with one timer for the head of the queue.
  *
- * Accuracy: refill is computed lazily, only when the bucket looks short. Over any run, tokens
- * granted never exceed `capacity + refillPerSecond × elapsed` (the property test checks it). The
- * price of the clock-free fast path: time during which the bucket sat full and untouched by the
- * slow path can be credited late, so a bucket left idle and then drained at once may, at the next
- * refill, grant up to one extra `capacity` in that instant. Use `slidingWindow` when a remote
- * quota must never see more than N in any window.
+ * Accuracy: by default refill is computed lazily, only when the bucket looks short. Over any run,
+ * tokens granted never exceed `capacity + refillPerSecond × elapsed` (the property test checks
+ * it). The price of the clock-free fast path: time during which the bucket sat full and untouched
+ * by the slow path can be credited late, so a bucket left idle and then drained at once may, at
+ * the next refill, grant up to one extra `capacity` in that instant. `lazyRefill: false` refills
+ * on every call (one clock read) and bursts never exceed `capacity`.
  *
  * @throws ConfigError for a bad option (named, with the value and what is allowed).
  */
