@@ -6,6 +6,7 @@ import { ManualClock } from '@sentinel/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGetJson } from './http-retry.ts';
 import { schedules } from './schedules.ts';
+import { createUserClient } from './usage.ts';
 
 describe('README examples', () => {
   it('schedules.ts prints the sequences shown in the README', () => {
@@ -37,6 +38,29 @@ describe('README examples', () => {
       const { port } = server.address() as AddressInfo;
       return { url: `http://127.0.0.1:${port}/`, requests: () => requests };
     }
+
+    it('usage.ts retries a failed request and returns the JSON', async () => {
+      const { url, requests } = await serve([500, 200]);
+      const clock = new ManualClock();
+      const getUser = createUserClient(url.slice(0, -1), clock);
+      const result = getUser(42);
+      await vi.waitUntil(() => clock.pending === 1, { timeout: 5_000, interval: 5 });
+      await clock.runAll();
+      await expect(result).resolves.toEqual({ ok: true });
+      expect(requests()).toBe(2);
+    });
+
+    it('usage.ts rejects with the reason when the caller aborts during the backoff wait', async () => {
+      const { url, requests } = await serve([500, 200]);
+      const clock = new ManualClock();
+      const getUser = createUserClient(url.slice(0, -1), clock);
+      const controller = new AbortController();
+      const result = getUser(42, controller.signal);
+      await vi.waitUntil(() => clock.pending === 1, { timeout: 5_000, interval: 5 });
+      controller.abort(new Error('navigated away'));
+      await expect(result).rejects.toThrow('navigated away');
+      expect(requests()).toBe(1);
+    });
 
     it("waits the server's Retry-After, then returns the JSON", async () => {
       const { url, requests } = await serve([503, 200]);
