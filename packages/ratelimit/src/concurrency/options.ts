@@ -27,8 +27,13 @@ const check = optionChecker('concurrency');
 
 export function resolveConcurrencyOptions(options: ConcurrencyOptions): ResolvedConcurrencyOptions {
   const opts = check.options(options, ['max', 'maxQueue', 'clock']);
-  const max = check.integer('max', opts.max, { min: 1 });
-  const maxQueue = check.integer('maxQueue', opts.maxQueue, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const max = check.number('max', opts.max, { integer: true, min: 1 });
+  const maxQueue = check.number(
+    'maxQueue',
+    opts.maxQueue,
+    { integer: true, min: 0, allowInfinity: true },
+    Number.POSITIVE_INFINITY,
+  );
   const clock = opts.clock ?? systemClock;
   if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
     check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');

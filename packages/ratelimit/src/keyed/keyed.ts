@@ -80,7 +80,7 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
     const check = optionChecker('keyed');
     const opts = check.options(options, ['create', 'maxKeys', 'idleMs', 'clock']);
     this.#create = check.function('create', opts.create);
-    this.#maxKeys = check.integer('maxKeys', opts.maxKeys, { min: 1 }, 10_000);
+    this.#maxKeys = check.number('maxKeys', opts.maxKeys, { integer: true, min: 1 }, 10_000);
     this.#idleMs = check.number(
       'idleMs',
       opts.idleMs,
@@ -109,7 +109,7 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
     entry.busy++;
     const done = () => {
       entry.busy--;
-      entry.lastUsed = this.#clock.now();
+      if (this.#idleMs !== Number.POSITIVE_INFINITY) entry.lastUsed = this.#clock.now();
       if (this.#entries.get(entry.key) === entry) this.#toNewest(entry);
     };
     return entry.limiter.acquire(n, options).then(done, (error: unknown) => {
@@ -146,7 +146,8 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
   }
 
   #touch(key: K): Entry<L, K> {
-    const now = this.#clock.now();
+    // Recency order is the list itself; time matters only for idle eviction.
+    const now = this.#idleMs === Number.POSITIVE_INFINITY ? 0 : this.#clock.now();
     this.#evictIdle(now);
     let entry = this.#entries.get(key);
     if (entry === undefined) {

@@ -75,7 +75,7 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     { min: 0, allowInfinity: true },
     Number.POSITIVE_INFINITY,
   );
-  const cost = check.integer('cost', opts.cost, { min: 1 }, 1);
+  const cost = check.number('cost', opts.cost, { integer: true, min: 1 }, 1);
   const rejected = new Emitter<RateLimitRejectedEvent>();
   const waitOptions = Number.isFinite(maxWaitMs) ? maxWaitMs : undefined;
   const canRelease = typeof limiter.release === 'function';

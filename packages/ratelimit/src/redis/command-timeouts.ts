@@ -10,9 +10,10 @@ const noop = () => {};
 /**
  * Bounds every Redis command by `timeoutMs` with at most ONE timer, whatever the concurrency:
  * commands are tracked in start order, and a single sleep wakes when the oldest would be late,
- * fails the late ones with a `TimeoutError`, and re-arms for the next. No timer exists while
- * nothing is in flight, and the clock's timers are unref'd. (A timer per command would cost an
- * AbortController and a timer per call on the hottest path.)
+ * fails the late ones with a `TimeoutError`, and re-arms for the next. Once nothing is in flight
+ * the timer lapses at its next wake-up (within `timeoutMs`) and is not re-armed; the clock's
+ * timers are unref'd. (A timer per command would cost an AbortController and a timer per call on
+ * the hottest path.)
  */
 export class CommandTimeouts {
   readonly #pending = new Set<Pending>();

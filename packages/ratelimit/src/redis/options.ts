@@ -85,12 +85,12 @@ export function resolveRedisOptions(options: RedisTokenBucketOptions): ResolvedR
   if (typeof opts.key !== 'string' || !KEY_PATTERN.test(opts.key)) {
     check.fail('key', opts.key, 'a string of 1 to 512 characters without whitespace or control characters');
   }
-  const capacity = check.integer('capacity', opts.capacity, { min: 1 });
+  const capacity = check.number('capacity', opts.capacity, { integer: true, min: 1 });
   const refillPerSecond = check.number('refillPerSecond', opts.refillPerSecond, { greaterThan: 0 });
   const onStoreError = check.oneOf('onStoreError', opts.onStoreError, ['fail-open', 'fail-closed', 'local'], 'local');
   const localShare = check.number('localShare', opts.localShare, { greaterThan: 0, max: 1 }, 0.25);
   const commandTimeoutMs = check.number('commandTimeoutMs', opts.commandTimeoutMs, { greaterThan: 0 }, 250);
-  const retryStoreAfterMs = check.duration('retryStoreAfterMs', opts.retryStoreAfterMs, {}, 1000);
+  const retryStoreAfterMs = check.number('retryStoreAfterMs', opts.retryStoreAfterMs, { min: 0 }, 1000);
   const clock = opts.clock ?? systemClock;
   if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
     check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');

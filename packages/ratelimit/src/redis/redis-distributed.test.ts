@@ -9,28 +9,48 @@ import { redisTokenBucket } from './redis-token-bucket.ts';
 
 const child = fileURLToPath(new URL('../../test/fixtures/fairness-child.ts', import.meta.url));
 
-function runChild(env: Record<string, string>): Promise<{ granted: number; errors: number }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sentinel/source', child], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    // Bounded: a child that hangs is killed.
-    const guard = new AbortController();
-    systemClock.sleep(20_000, guard.signal).then(
-      () => proc.kill('SIGKILL'),
-      () => {},
-    );
+interface ChildResult {
+  readonly granted: number;
+  readonly errors: number;
+}
+
+/** Spawns a child; `ready` resolves once it is connected, `start(at)` starts it and resolves with its result. */
+function spawnChild(env: Record<string, string>) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sentinel/source', child], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (chunk: Buffer) => (err += chunk));
+  // Bounded: a child that hangs is killed.
+  const guard = new AbortController();
+  systemClock.sleep(60_000, guard.signal).then(
+    () => proc.kill('SIGKILL'),
+    () => {},
+  );
+  const closed = new Promise<string>((resolve, reject) => {
     proc.on('close', (code) => {
       guard.abort();
-      if (code === 0) resolve(JSON.parse(out.trim()) as { granted: number; errors: number });
+      if (code === 0) resolve(out);
       else reject(new Error(`child exited with ${code}: ${err}`));
     });
   });
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (out.startsWith('ready\n')) resolve();
+    });
+    closed.catch(reject);
+  });
+  return {
+    ready,
+    async start(at: number): Promise<ChildResult> {
+      proc.stdin.end(`${at}\n`);
+      const lines = (await closed).trim().split('\n');
+      return JSON.parse(lines[lines.length - 1] as string) as ChildResult;
+    },
+  };
 }
 
 const sleep = (ms: number) => systemClock.sleep(ms);
@@ -50,16 +70,18 @@ describeRedis('redisTokenBucket across processes and failures', () => {
     const rate = 200;
     const capacity = 1;
     const durationMs = 5_000;
-    // Real time, Redis's clock: the children boot tsx first, then all start at the same instant.
+    // Real time on Redis's clock. The children boot tsx and connect first; then all start together.
     const env = {
       REDIS_URL,
       KEY: `${prefix}fair`,
       RATE: String(rate),
       CAPACITY: String(capacity),
       DURATION_MS: String(durationMs),
-      START_AT: String(epochClock.now() + 4_000),
     };
-    const results = await Promise.all([1, 2, 3, 4].map(() => runChild(env)));
+    const children = [1, 2, 3, 4].map(() => spawnChild(env));
+    await Promise.all(children.map((c) => c.ready));
+    const startAt = epochClock.now() + 200;
+    const results = await Promise.all(children.map((c) => c.start(startAt)));
     const total = results.reduce((sum, r) => sum + r.granted, 0);
     const limit = capacity + (rate * durationMs) / 1000;
     expect(results.every((r) => r.errors === 0)).toBe(true);

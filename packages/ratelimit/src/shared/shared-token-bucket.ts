@@ -190,7 +190,7 @@ function resolveClock(clock: unknown): Clock {
 
 function create(options: SharedTokenBucketOptions): SharedTokenBucket {
   const opts = check.options(options, ['capacity', 'refillPerSecond', 'initialTokens', 'clock']);
-  const capacity = check.integer('capacity', opts.capacity, { min: 1, max: 2 ** 31 - 1 });
+  const capacity = check.number('capacity', opts.capacity, { integer: true, min: 1, max: 2 ** 31 - 1 });
   const refillPerSecond = check.number('refillPerSecond', opts.refillPerSecond, { greaterThan: 0, max: 1e9 });
   const initialTokens = check.number('initialTokens', opts.initialTokens, { min: 0, max: capacity }, capacity);
   const clock = resolveClock(opts.clock);

@@ -34,9 +34,14 @@ const check = optionChecker('slidingWindow');
 
 export function resolveSlidingWindowOptions(options: SlidingWindowOptions): ResolvedSlidingWindowOptions {
   const opts = check.options(options, KEYS);
-  const limit = check.integer('limit', opts.limit, { min: 1, max: MAX_WINDOW_LIMIT });
-  const windowMs = check.duration('windowMs', opts.windowMs, { greaterThan: 0 });
-  const maxQueue = check.integer('maxQueue', opts.maxQueue, { min: 0, allowInfinity: true }, Number.POSITIVE_INFINITY);
+  const limit = check.number('limit', opts.limit, { integer: true, min: 1, max: MAX_WINDOW_LIMIT });
+  const windowMs = check.number('windowMs', opts.windowMs, { min: 0, greaterThan: 0 });
+  const maxQueue = check.number(
+    'maxQueue',
+    opts.maxQueue,
+    { integer: true, min: 0, allowInfinity: true },
+    Number.POSITIVE_INFINITY,
+  );
   const clock = opts.clock ?? systemClock;
   if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
     check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
