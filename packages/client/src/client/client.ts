@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type ExecutionContext, markNonRetryable, type Policy } from '@sentinel/core';
+import { type ExecuteOptions, markNonRetryable, type Policy } from '@sentinel/core';
 import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
-import { ClientClosedError, InvalidRequestError, RequestTimeoutError } from '../errors.ts';
+import { ClientClosedError, InvalidRequestError } from '../errors.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { runThrough } from '../policies/pipeline.ts';
 import { prepareBody, prepareHeaders, resolveUrl } from '../request/prepare.ts';
@@ -44,7 +44,7 @@ const REQUEST_KEYS = [
   'maxRedirects',
   'idempotencyKey',
 ];
-const DONE = Symbol('done');
+const NO_SIGNAL: ExecuteOptions = Object.freeze({});
 
 class SentinelClient implements Client {
   readonly #o: ResolvedClientOptions;
@@ -54,9 +54,9 @@ class SentinelClient implements Client {
   #closing: Promise<void> | undefined;
   // Created on first use: a client that never sends costs as little heap as possible.
   #counters: Counters | undefined;
-  #inFlight: Set<AbortController> | undefined;
   readonly #penalize: ((ms: number) => void) | undefined;
   readonly #static: readonly Policy[] | undefined;
+  #flatDefaultsCache: string[] | undefined;
 
   constructor(options: ResolvedClientOptions) {
     this.#o = options;
@@ -89,6 +89,12 @@ class SentinelClient implements Client {
     return this.#dispatcher;
   }
 
+  // The default headers flattened for undici once, shared by every request that adds none.
+  get #flatDefaults(): string[] {
+    this.#flatDefaultsCache ??= this.#o.headers.flat();
+    return this.#flatDefaultsCache;
+  }
+
   get counters(): Counters {
     this.#counters ??= new Counters();
     return this.#counters;
@@ -116,23 +122,8 @@ class SentinelClient implements Client {
       counters.fail(error);
       return Promise.reject(error);
     }
-    const controller = new AbortController();
-    const signal = controller.signal;
     const caller = init.signal;
-    const onCallerAbort = () => controller.abort(caller?.reason);
-    if (caller !== undefined) {
-      if (caller.aborted) return Promise.reject(caller.reason);
-      caller.addEventListener('abort', onCallerAbort, { once: true });
-    }
-    exchange.clock.sleep(exchange.totalMs, signal).then(
-      () =>
-        controller.abort(
-          markNonRetryable(new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href)),
-        ),
-      () => {},
-    );
-    this.#inFlight ??= new Set();
-    this.#inFlight.add(controller);
+    if (caller?.aborted) return Promise.reject(caller.reason);
     counters.inFlight++;
     let finished = false;
     const finish = () => {
@@ -140,11 +131,11 @@ class SentinelClient implements Client {
       finished = true;
       counters.inFlight--;
       if (run.attempts > 0) counters.attempted++;
-      this.#inFlight?.delete(controller);
-      caller?.removeEventListener('abort', onCallerAbort);
-      if (!signal.aborted) controller.abort(DONE);
     };
-    const root: ExecutionContext = { signal, attempt: 1 };
+    // No controller, timer or listener per request: the caller's signal goes to undici as it is,
+    // and the total deadline is checked where time passes (see transport). Contexts made by
+    // policies are read only when `policies` are given (a timeout there must abort the request).
+    const root: ExecuteOptions = caller === undefined ? NO_SIGNAL : { signal: caller };
     const run = new RequestRun({
       exchange,
       repeatable,
@@ -153,7 +144,8 @@ class SentinelClient implements Client {
       maxRetryAfterMs: o.maxRetryAfterMs,
       wallClock: o.wallClock,
       isClosed: () => this.#closed,
-      root,
+      signal: caller,
+      readContextSignal: o.policies.length > 0,
       start: exchange.clock.now(),
     });
     const policies = this.#static ?? this.#chain(o.breakers?.for(exchange.request.url.origin));
@@ -193,10 +185,13 @@ class SentinelClient implements Client {
       if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
     }
     const target = resolveUrl(o.baseUrl, url, o.allowAbsoluteUrls, init.query);
-    const headers = prepareHeaders(upper, o.headers, init.headers);
-    const { body, replayable } = prepareBody(headers, init.body, init.json, 'json' in opts);
-    let key: string | undefined;
+    let headers = prepareHeaders(upper, o.headers, init.headers);
     const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
+    const hasJson = 'json' in opts;
+    // Copy-on-write: a request that adds nothing shares the client's default headers.
+    if (headers === o.headers && (init.body !== undefined || hasJson || wanted !== false)) headers = headers.slice();
+    const { body, replayable } = prepareBody(headers, init.body, init.json, hasJson);
+    let key: string | undefined;
     if (typeof wanted === 'string') {
       if (wanted === '' || hasForbiddenChars(wanted)) {
         throw new InvalidRequestError('header-value', 'the idempotency key is empty or contains CR, LF or NUL');
@@ -219,7 +214,14 @@ class SentinelClient implements Client {
       throw new InvalidRequestError('options', 'maxRedirects must be an integer >= 0');
     }
     const exchange: Exchange = {
-      request: { method: upper, url: target, headers, body, replayable },
+      request: {
+        method: upper,
+        url: target,
+        headers,
+        flatHeaders: headers === o.headers ? this.#flatDefaults : undefined,
+        body,
+        replayable,
+      },
       dispatcher: this.#getDispatcher(),
       clock: o.clock,
       connectMs: timeouts.connectMs,
@@ -265,9 +267,11 @@ class SentinelClient implements Client {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
-      const error = new ClientClosedError();
-      for (const controller of this.#inFlight ?? []) controller.abort(markNonRetryable(error));
-      if (this.#owned && this.#dispatcher !== undefined) await this.#dispatcher.close();
+      // destroy, not close: requests in flight end now (with ClientClosedError) instead of
+      // holding close() until a hanging server times out.
+      if (this.#owned && this.#dispatcher !== undefined) {
+        await this.#dispatcher.destroy(markNonRetryable(new ClientClosedError()));
+      }
     })();
     return this.#closing;
   }

@@ -19,8 +19,10 @@ export interface RequestScope {
   readonly maxRetryAfterMs: number;
   readonly wallClock: () => number;
   readonly isClosed: () => boolean;
-  /** The request's own context (root signal): when an attempt gets it, no policy wrapped the call. */
-  readonly root: ExecutionContext;
+  /** The caller's signal, handed to undici unless contexts must be read. */
+  readonly signal: AbortSignal | undefined;
+  /** Read each attempt context's signal (only when `policies` may abort an attempt). */
+  readonly readContextSignal: boolean;
   readonly start: number;
 }
 
@@ -63,7 +65,7 @@ export class RequestRun {
     }
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
-    const signal = ctx === scope.root ? (scope.root.signal as AbortSignal) : ctx.signal;
+    const signal = scope.readContextSignal ? ctx.signal : scope.signal;
     return sendOnce(scope.exchange, signal).then(
       (result) => this.#judge(result, attempt),
       (error: unknown) => {

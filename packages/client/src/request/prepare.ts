@@ -23,6 +23,8 @@ export interface PreparedRequest {
   method: string;
   url: URL;
   headers: [string, string][];
+  /** `headers` flattened for undici, when precomputed (the client's defaults, shared). */
+  flatHeaders?: string[] | undefined;
   body: string | Uint8Array | FormData | Readable | AsyncIterable<Uint8Array> | null;
   /** Whether the body can be sent again (a retry, a 307/308 redirect). */
   replayable: boolean;
@@ -94,7 +96,8 @@ export function prepareHeaders(
   headers: HeadersInit | undefined,
 ): [string, string][] {
   if (!isValidMethod(method)) throw new InvalidRequestError('method', `invalid method ${JSON.stringify(method)}`);
-  if (headers === undefined) return defaults.slice();
+  // No headers of its own: the defaults themselves (callers copy before adding to them).
+  if (headers === undefined) return defaults as [string, string][];
   const merged = new Map<string, string>(defaults);
   const seen = new Set<string>();
   forEachHeader(headers, (rawName, value) => {

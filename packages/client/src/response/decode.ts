@@ -2,6 +2,17 @@ import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ResponseDecodeError, ResponseTooLargeError } from '../errors.ts';
 
+const ignore = () => {};
+
+/**
+ * Destroys a body we no longer want. The late 'error' a destroyed undici body emits ("Request
+ * aborted") is expected and swallowed, so discarding a response never crashes the process.
+ */
+export function discard(stream: Readable): void {
+  stream.on('error', ignore);
+  if (!stream.destroyed) stream.destroy();
+}
+
 /** At most this many content codings are undone; more is a decompression-bomb pattern. */
 export const MAX_ENCODINGS = 5;
 
@@ -49,24 +60,54 @@ function isZlibError(error: unknown): boolean {
 /**
  * Reads `stream` to the end into one buffer, failing with a {@link ResponseTooLargeError} as
  * soon as more than `limit` bytes (decoded) arrive: a gzip bomb is stopped at the cap, not
- * inflated first. The stream is destroyed on any failure.
+ * inflated first. `onChunk` may throw to stop reading (a deadline). The stream is destroyed on
+ * any failure. Events rather than an async iterator: measurably cheaper per response.
  */
-export async function readAll(stream: Readable, limit: number, url: string, onChunk?: () => void): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      onChunk?.();
+export function readAll(stream: Readable, limit: number, url: string, onChunk?: () => void): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const fail = (error: unknown) => {
+      cleanup();
+      discard(stream);
+      reject(
+        isZlibError(error) ? new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error }) : error,
+      );
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        onChunk?.();
+      } catch (error) {
+        fail(error);
+        return;
+      }
       total += chunk.length;
-      if (total > limit) throw new ResponseTooLargeError(url, limit);
+      if (total > limit) {
+        fail(new ResponseTooLargeError(url, limit));
+        return;
+      }
       chunks.push(chunk);
-    }
-  } catch (error) {
-    stream.destroy();
-    if (isZlibError(error)) throw new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error });
-    throw error;
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    };
+    const onClose = () => {
+      // Closed without 'end' and without an error: the body was cut short.
+      if (!stream.readableEnded)
+        fail(Object.assign(new Error('response body closed early'), { code: 'UND_ERR_SOCKET' }));
+    };
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', fail);
+      stream.off('close', onClose);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', fail);
+    stream.on('close', onClose);
+  });
 }
 
 /**
@@ -85,6 +126,6 @@ export async function readExcerpt(stream: Readable, limit: number): Promise<Buff
   } catch {
     // The excerpt is best effort.
   }
-  stream.destroy();
+  discard(stream);
   return Buffer.concat(chunks).subarray(0, limit);
 }

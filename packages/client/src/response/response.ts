@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { readAll } from './decode.ts';
+import { discard, readAll } from './decode.ts';
 
 /** When each phase of a request ended, in ms since the request started (on the client's clock). */
 export interface Timings {
@@ -93,6 +93,6 @@ export class ClientResponse implements ResponseInit {
   /** Releases the connection: destroys an unconsumed stream. Idempotent; no-op in buffered mode. */
   async [Symbol.asyncDispose](): Promise<void> {
     const stream = this.#stream;
-    if (stream !== undefined && !stream.readableEnded && !stream.destroyed) stream.destroy();
+    if (stream !== undefined && !stream.readableEnded && !stream.destroyed) discard(stream);
   }
 }

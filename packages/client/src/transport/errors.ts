@@ -8,10 +8,13 @@ import { NetworkError, RequestTimeoutError } from '../errors.ts';
 export function mapTransportError(
   error: unknown,
   url: string,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   timeouts: { connectMs: number; headersMs: number; bodyIdleMs: number },
 ): unknown {
-  if (signal.aborted) return signal.reason;
+  if (signal?.aborted) return signal.reason;
+  // Our own errors (a closed client destroying its dispatcher, a limit) pass through as they are.
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string' && own.startsWith('SENTINEL_')) return error;
   const code = errorCodeOf(error);
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':

@@ -4,7 +4,7 @@ import { getHeader, isRedirectStatus, resolveRedirect } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
-import { decode, parseContentEncoding, readAll } from '../response/decode.ts';
+import { decode, discard, parseContentEncoding, readAll } from '../response/decode.ts';
 import { mapTransportError } from './errors.ts';
 import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
@@ -50,16 +50,13 @@ function flat(headers: readonly [string, string][]): string[] {
  * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
  * the pool. Phase timeouts under a second get a precise {@link Watchdog}.
  */
-export async function sendOnce(exchange: Exchange, signal: AbortSignal): Promise<AttemptResult> {
-  const precise = exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS;
+export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  const left = exchange.deadline - exchange.clock.now();
+  if (left <= 0) throw new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href);
+  const precise =
+    exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS || left < PRECISE_BELOW_MS;
   if (!precise) return send(exchange, signal, undefined);
-  const watchdog = new Watchdog(
-    exchange.clock,
-    signal,
-    exchange.headersMs,
-    exchange.bodyIdleMs,
-    exchange.request.url.href,
-  );
+  const watchdog = new Watchdog(exchange, signal);
   try {
     return await send(exchange, watchdog.signal, watchdog);
   } finally {
@@ -67,7 +64,11 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal): Promise
   }
 }
 
-async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog | undefined): Promise<AttemptResult> {
+async function send(
+  exchange: Exchange,
+  signal: AbortSignal | undefined,
+  watchdog: Watchdog | undefined,
+): Promise<AttemptResult> {
   const { request, dispatcher, clock } = exchange;
   let method = request.method;
   let url = request.url;
@@ -86,7 +87,7 @@ async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog 
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
-        headers: flat(headers),
+        headers: headers === request.headers && request.flatHeaders !== undefined ? request.flatHeaders : flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
         signal,
         // With a watchdog, undici's coarse timers only back it up.
@@ -134,7 +135,7 @@ async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog 
     try {
       decoded = decode(response.body, parseContentEncoding(responseHeaders['content-encoding']));
     } catch (error) {
-      response.body.destroy();
+      discard(response.body);
       throw error;
     }
     if (exchange.stream) {
@@ -153,10 +154,15 @@ async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog 
     try {
       // A declared length over the cap fails before a byte is read, when nothing is encoded.
       if (declared > exchange.maxResponseBytes && decoded === response.body) {
-        decoded.destroy();
+        discard(decoded);
         throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
       }
-      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href, watchdog?.activity);
+      buffer = await readAll(
+        decoded,
+        exchange.maxResponseBytes,
+        url.href,
+        watchdog?.activity ?? deadlineCheck(exchange, url.href),
+      );
     } catch (error) {
       throw mapBodyError(error, url.href, signal, exchange);
     }
@@ -164,7 +170,18 @@ async function send(exchange: Exchange, signal: AbortSignal, watchdog: Watchdog 
   }
 }
 
-function mapBodyError(error: unknown, url: string, signal: AbortSignal, exchange: Exchange): unknown {
+/**
+ * Without a watchdog the total deadline is checked as body chunks arrive: a body that trickles
+ * past the deadline fails at the next chunk, and one that stalls fails at the body idle timeout.
+ * No timer per request, which keeps the common case as cheap as a bare undici call.
+ */
+function deadlineCheck(exchange: Exchange, url: string): () => void {
+  return () => {
+    if (exchange.clock.now() > exchange.deadline) throw new RequestTimeoutError('total', exchange.totalMs, url);
+  };
+}
+
+function mapBodyError(error: unknown, url: string, signal: AbortSignal | undefined, exchange: Exchange): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('SENTINEL_')) return error;
   return mapTransportError(error, url, signal, exchange);

@@ -1,5 +1,5 @@
 import type { Clock } from '@sentinel/core';
-import { RequestTimeoutError } from '../errors.ts';
+import { RequestTimeoutError, type TimeoutPhase } from '../errors.ts';
 
 /**
  * undici enforces headers and body timeouts with its "fast timers", whose resolution is about
@@ -17,6 +17,8 @@ export class Watchdog {
   readonly #stop = new AbortController();
   readonly #headersMs: number;
   readonly #bodyIdleMs: number;
+  readonly #totalMs: number;
+  readonly #totalDeadline: number;
   readonly #url: string;
   #phase: 'headers' | 'body' | 'done' = 'headers';
   #deadline: number;
@@ -25,13 +27,28 @@ export class Watchdog {
   #wakeAt = Number.POSITIVE_INFINITY;
   #nap: AbortController | undefined;
 
-  constructor(clock: Clock, parent: AbortSignal, headersMs: number, bodyIdleMs: number, url: string) {
+  constructor(
+    exchange: {
+      clock: Clock;
+      headersMs: number;
+      bodyIdleMs: number;
+      totalMs: number;
+      deadline: number;
+      request: { url: URL };
+    },
+    parent: AbortSignal | undefined,
+  ) {
+    const clock = exchange.clock;
     this.#clock = clock;
-    this.#headersMs = headersMs;
-    this.#bodyIdleMs = bodyIdleMs;
-    this.#url = url;
-    this.#deadline = clock.now() + headersMs;
-    if (parent.aborted) this.#attempt.abort(parent.reason);
+    this.#headersMs = exchange.headersMs;
+    this.#bodyIdleMs = exchange.bodyIdleMs;
+    this.#totalMs = exchange.totalMs;
+    this.#totalDeadline = exchange.deadline;
+    this.#url = exchange.request.url.href;
+    this.#deadline = clock.now() + this.#headersMs;
+    if (parent === undefined) {
+      // Nothing to follow.
+    } else if (parent.aborted) this.#attempt.abort(parent.reason);
     else {
       const onAbort = () => this.#attempt.abort(parent.reason);
       parent.addEventListener('abort', onAbort, { once: true });
@@ -78,11 +95,13 @@ export class Watchdog {
   async #watch(): Promise<void> {
     for (;;) {
       if (this.#phase === 'done' || this.#attempt.signal.aborted) return;
-      const due = this.#phase === 'headers' ? this.#deadline : this.#last + this.#bodyIdleMs;
+      const phaseDue = this.#phase === 'headers' ? this.#deadline : this.#last + this.#bodyIdleMs;
+      const due = Math.min(phaseDue, this.#totalDeadline);
       const now = this.#clock.now();
       if (now >= due) {
-        const ms = this.#phase === 'headers' ? this.#headersMs : this.#bodyIdleMs;
-        this.#attempt.abort(new RequestTimeoutError(this.#phase, ms, this.#url));
+        const phase: TimeoutPhase = now >= this.#totalDeadline ? 'total' : this.#phase;
+        const ms = phase === 'total' ? this.#totalMs : phase === 'headers' ? this.#headersMs : this.#bodyIdleMs;
+        this.#attempt.abort(new RequestTimeoutError(phase, ms, this.#url));
         this.#stop.abort();
         return;
       }
