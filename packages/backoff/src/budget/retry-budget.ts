@@ -94,7 +94,11 @@ class SlidingRetryBudget implements RetryBudget {
   #totalCalls = 0;
   #totalRetries = 0;
   #skipped = 0;
+  // The current bucket: its sequence number, its slot in the ring, and when it ends. Every call
+  // reads the clock once and compares: only a call in a new bucket divides and clears.
   #epoch: number;
+  #index: number;
+  #endsAt: number;
 
   constructor(ratio: number, minPerSecond: number, windowMs: number, clock: Clock) {
     this.#ratio = ratio;
@@ -104,27 +108,34 @@ class SlidingRetryBudget implements RetryBudget {
     this.#bucketMs = windowMs / BUCKETS;
     this.#clock = clock;
     this.#epoch = Math.floor(clock.now() / this.#bucketMs);
+    this.#index = slot(this.#epoch);
+    this.#endsAt = (this.#epoch + 1) * this.#bucketMs;
   }
 
   recordCall(): void {
-    const index = this.#advance();
+    const now = this.#clock.now();
+    if (now >= this.#endsAt) this.#advance(now);
+    const index = this.#index;
     this.#calls[index] = (this.#calls[index] as number) + 1;
     this.#totalCalls++;
   }
 
   tryRetry(): boolean {
-    const index = this.#advance();
+    const now = this.#clock.now();
+    if (now >= this.#endsAt) this.#advance(now);
     if (this.#totalRetries + 1 > this.#ratio * this.#totalCalls + this.#reserve) {
       this.#skipped++;
       return false;
     }
+    const index = this.#index;
     this.#retries[index] = (this.#retries[index] as number) + 1;
     this.#totalRetries++;
     return true;
   }
 
   status(): RetryBudgetStatus {
-    this.#advance();
+    const now = this.#clock.now();
+    if (now >= this.#endsAt) this.#advance(now);
     return {
       calls: this.#totalCalls,
       retries: this.#totalRetries,
@@ -136,22 +147,20 @@ class SlidingRetryBudget implements RetryBudget {
     };
   }
 
-  /** Drops the buckets that left the window since the last use; returns the current bucket's index. */
-  #advance(): number {
-    const epoch = Math.floor(this.#clock.now() / this.#bucketMs);
-    // A clock that steps back (it should not) keeps counting into the current bucket.
-    if (epoch > this.#epoch) {
-      const steps = Math.min(BUCKETS, epoch - this.#epoch);
-      for (let i = 1; i <= steps; i++) {
-        const index = slot(this.#epoch + i);
-        this.#totalCalls -= this.#calls[index] as number;
-        this.#totalRetries -= this.#retries[index] as number;
-        this.#calls[index] = 0;
-        this.#retries[index] = 0;
-      }
-      this.#epoch = epoch;
+  /** Moves to the bucket holding `now`, dropping the buckets that left the window on the way. */
+  #advance(now: number): void {
+    const epoch = Math.floor(now / this.#bucketMs);
+    const steps = Math.min(BUCKETS, epoch - this.#epoch);
+    for (let i = 1; i <= steps; i++) {
+      const index = slot(this.#epoch + i);
+      this.#totalCalls -= this.#calls[index] as number;
+      this.#totalRetries -= this.#retries[index] as number;
+      this.#calls[index] = 0;
+      this.#retries[index] = 0;
     }
-    return slot(this.#epoch);
+    this.#epoch = epoch;
+    this.#index = slot(epoch);
+    this.#endsAt = (epoch + 1) * this.#bucketMs;
   }
 }
 

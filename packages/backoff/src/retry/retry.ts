@@ -14,10 +14,10 @@ import {
   type Random,
 } from '@sentinel/core';
 import type { RetryBudget, RetryBudgetStatus } from '../budget/retry-budget.ts';
-import { RetryAttempt } from './attempt.ts';
 import { AttemptSupersededError } from './errors.ts';
 import type { DelaySource, GiveUpEvent, GiveUpReason, RetryEvent, SuccessEvent } from './events.ts';
 import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './options.ts';
+import { RetryAttempt } from './retry-attempt.ts';
 
 /** A retry policy: `execute` runs the work again after failures, waiting between attempts. */
 export interface RetryPolicy extends Policy {
