@@ -13,6 +13,7 @@ const work = async () => 1;
 
 export default async function ratelimitSuite(report: Reporter): Promise<void> {
   const ours = tokenBucket({ capacity: HUGE, refillPerSecond: HUGE });
+  const eager = tokenBucket({ capacity: HUGE, refillPerSecond: HUGE, lazyRefill: false });
   const peerLimiter = new RateLimiter({ tokensPerInterval: HUGE, interval: 'second' });
   const peerFlexible = new RateLimiterMemory({ points: HUGE, duration: 1 });
   const peerBottleneck = new Bottleneck({ maxConcurrent: null, minTime: 0 });
@@ -26,6 +27,7 @@ export default async function ratelimitSuite(report: Reporter): Promise<void> {
     { name: 'limiter 4.x RateLimiter#tryRemoveTokens(1)', fn: () => peerLimiter.tryRemoveTokens(1) },
     [
       { name: 'tokenBucket#tryAcquire()', fn: () => ours.tryAcquire() },
+      { name: 'tokenBucket({ lazyRefill: false })#tryAcquire() (reads the clock)', fn: () => eager.tryAcquire() },
       { name: 'sharedTokenBucket#tryAcquire() (Atomics CAS, reads the clock)', fn: () => shared.tryAcquire() },
       { name: 'slidingWindow#tryAcquire() (exact log, reads the clock)', fn: () => window.tryAcquire() },
       { name: 'rate-limiter-flexible RateLimiterMemory#consume (async)', fn: () => peerFlexible.consume('k') },

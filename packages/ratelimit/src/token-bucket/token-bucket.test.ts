@@ -1,4 +1,4 @@
-import { isConfigError, isNonRetryable, retryAfterOf } from '@sentinel/core';
+import { isConfigError, isNonRetryable, isRejectedError, RejectedError, retryAfterOf } from '@sentinel/core';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
 import { isRateLimitedError, RateLimitedError } from '../errors.ts';
@@ -167,6 +167,9 @@ describe('tokenBucket: acquire', () => {
     const error = await bucket.acquire(1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(isRateLimitedError(error)).toBe(true);
+    expect(isRejectedError(error)).toBe(true);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as Error).name).toBe('RateLimitedError');
     expect((error as RateLimitedError).reason).toBe('queue-full');
     expect((error as RateLimitedError).code).toBe('SENTINEL_RATE_LIMITED');
     expect(retryAfterOf(error)).toBe(200);
