@@ -311,6 +311,21 @@ describe('circuitBreaker transitions', () => {
     ]);
   });
 
+  it('on* methods are bound and their disposers stop delivery', async () => {
+    const breaker = circuitBreaker({ trigger: consecutive({ threshold: 1 }), clock: new ManualClock() });
+    const { onOpen, onReject } = breaker;
+    const opens: unknown[] = [];
+    const rejects: unknown[] = [];
+    onOpen((event) => opens.push(event.reason));
+    const off = onReject((event) => rejects.push(event.state));
+    await swallow(breaker.execute(boom));
+    await swallow(breaker.execute(ok));
+    off.dispose();
+    await swallow(breaker.execute(ok));
+    expect(opens).toEqual(['trigger']);
+    expect(rejects).toEqual(['open']);
+  });
+
   it('reset() closes, forgets the window, and ignores calls started before', async () => {
     const clock = new ManualClock();
     const breaker = circuitBreaker({ trigger: consecutive({ threshold: 2 }), clock });

@@ -3,47 +3,50 @@ import {
   BreakerEvents,
   type CloseEvent,
   type EventName,
+  emitterOf,
   type FailureEvent,
   type HalfOpenEvent,
   type OpenEvent,
   type RejectEvent,
   type StateChangeEvent,
   type SuccessEvent,
-  subscribe,
 } from './events.ts';
 
+type Subscribe<T> = (listener: Listener<T>) => Disposer;
+
 /**
- * The breaker's `on*` methods. They live on the prototype (a bound method per event and instance
- * would cost more than the rest of a breaker), so call them on the breaker: `breaker.onOpen(fn)`.
+ * The breaker's `on*` methods. Each is a getter returning its emitter's bound `subscribe`, so
+ * `const { onOpen } = breaker` works like any core `onX`, while a breaker nobody listens to
+ * carries no emitter at all (seven eager emitters would triple the size of a small breaker).
  */
 export class EventSource {
-  /** Created on the first subscription. */
+  /** Created on the first `on*` access. */
   protected events: BreakerEvents | undefined;
 
-  onStateChange(listener: Listener<StateChangeEvent>): Disposer {
-    return this.#on('stateChange', listener);
+  get onStateChange(): Subscribe<StateChangeEvent> {
+    return this.#emitter('stateChange').subscribe;
   }
-  onOpen(listener: Listener<OpenEvent>): Disposer {
-    return this.#on('open', listener);
+  get onOpen(): Subscribe<OpenEvent> {
+    return this.#emitter('open').subscribe;
   }
-  onHalfOpen(listener: Listener<HalfOpenEvent>): Disposer {
-    return this.#on('halfOpen', listener);
+  get onHalfOpen(): Subscribe<HalfOpenEvent> {
+    return this.#emitter('halfOpen').subscribe;
   }
-  onClose(listener: Listener<CloseEvent>): Disposer {
-    return this.#on('close', listener);
+  get onClose(): Subscribe<CloseEvent> {
+    return this.#emitter('close').subscribe;
   }
-  onReject(listener: Listener<RejectEvent>): Disposer {
-    return this.#on('reject', listener);
+  get onReject(): Subscribe<RejectEvent> {
+    return this.#emitter('reject').subscribe;
   }
-  onSuccess(listener: Listener<SuccessEvent>): Disposer {
-    return this.#on('success', listener);
+  get onSuccess(): Subscribe<SuccessEvent> {
+    return this.#emitter('success').subscribe;
   }
-  onFailure(listener: Listener<FailureEvent>): Disposer {
-    return this.#on('failure', listener);
+  get onFailure(): Subscribe<FailureEvent> {
+    return this.#emitter('failure').subscribe;
   }
 
-  #on<K extends EventName>(name: K, listener: Listener<never>): Disposer {
+  #emitter<K extends EventName>(name: K) {
     if (this.events === undefined) this.events = new BreakerEvents();
-    return subscribe(this.events, name, listener as Listener<unknown> as never);
+    return emitterOf(this.events, name);
   }
 }

@@ -1,4 +1,4 @@
-import { type Disposer, Emitter, type Listener, type Outcome } from '@sentinel/core';
+import { Emitter, type Outcome } from '@sentinel/core';
 import type { RejectingState } from './errors.ts';
 
 /** The breaker's states. `'isolated'` is the forced-open state held by `isolate()`. */
@@ -83,15 +83,12 @@ export class BreakerEvents {
 export type EventName = Exclude<keyof BreakerEvents, 'timed'>;
 type PayloadOf<K extends EventName> = BreakerEvents[K] extends Emitter<infer T> | undefined ? T : never;
 
-export function subscribe<K extends EventName>(
-  events: BreakerEvents,
-  name: K,
-  listener: Listener<PayloadOf<K>>,
-): Disposer {
+/** The emitter for `name`, created on first use. */
+export function emitterOf<K extends EventName>(events: BreakerEvents, name: K): Emitter<PayloadOf<K>> {
   let emitter = events[name] as Emitter<PayloadOf<K>> | undefined;
   if (emitter === undefined) {
     emitter = new Emitter<PayloadOf<K>>();
     (events as unknown as Record<K, Emitter<PayloadOf<K>>>)[name] = emitter;
   }
-  return emitter.subscribe(listener);
+  return emitter;
 }
