@@ -47,6 +47,7 @@ describe('README examples', () => {
       error = e;
     }
     expect(isCircuitOpenError(error)).toBe(true);
+    expect(error).toMatchObject({ state: 'open', retryAfterMs: expect.any(Number) });
   });
 
   it('per-origin.ts keeps one breaker per origin', async () => {

@@ -9,7 +9,10 @@ export function breakerHooks<Request extends object>(breaker: CircuitBreaker) {
   return {
     onRequest(request: Request): Request {
       const permit = breaker.tryAcquire();
-      if (permit === undefined) throw new CircuitOpenError('open', breaker.status().retryAfterMs);
+      if (permit === undefined) {
+        const { state, retryAfterMs } = breaker.status();
+        throw new CircuitOpenError(state === 'closed' ? 'open' : state, retryAfterMs);
+      }
       permits.set(request, permit);
       return request;
     },
