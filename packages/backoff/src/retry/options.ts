@@ -38,7 +38,8 @@ export interface RetryOptions {
   /**
    * A hint of how long to wait before retrying this outcome, in milliseconds, or `undefined` for
    * none (a value that is not a number >= 0 counts as none). A hint longer than the backoff's delay
-   * replaces it; one longer than `maxRetryAfterMs` ends the retries.
+   * replaces it; one longer than `maxRetryAfterMs` ends the retries. A `RejectedError`'s own
+   * `retryAfterMs` (an open breaker) counts whatever this returns: the larger hint wins.
    * @default outcome => outcome.ok ? undefined : retryAfterOf(outcome.error)
    */
   readonly retryAfter?: ((outcome: Outcome<unknown>) => number | undefined) | undefined;

@@ -110,6 +110,25 @@ describe('retry: retry-after hints', () => {
     expect(events.payloads<RetryEvent>('retry')[0]?.delaySource).toBe('retry-after');
   });
 
+  it("honours an open breaker's retryAfterMs even under a custom retryAfter that reads only responses", async () => {
+    const { clock, policy } = setup({ retryAfter: (outcome) => (outcome.ok ? 5 : undefined), maxRetryAfterMs: 2_000 });
+    const starts: number[] = [];
+    const result = policy.execute(async (ctx) => {
+      starts.push(clock.now());
+      if (ctx.attempt === 1) throw circuitOpen(1_500);
+      return 'ok';
+    });
+    await clock.runAll();
+    await result;
+    expect(starts).toEqual([0, 1_500]);
+    const tooLong = circuitOpen(2_001);
+    await expect(
+      setup({ retryAfter: () => undefined, maxRetryAfterMs: 2_000 }).policy.execute(async () => {
+        throw tooLong;
+      }),
+    ).rejects.toBe(tooLong);
+  });
+
   it('ignores hints that are not numbers >= 0', async () => {
     for (const hint of [Number.NaN, -5, '300']) {
       const { clock, policy, events } = setup({ retryAfter: () => hint as number });

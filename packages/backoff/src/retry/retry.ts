@@ -7,11 +7,13 @@ import {
   Emitter,
   type ExecuteOptions,
   type ExecutionContext,
+  isRejectedError,
   type Listener,
   type Operation,
   type Outcome,
   type Policy,
   type Random,
+  retryAfterOf,
 } from '@sentinel/core';
 import type { RetryBudget, RetryBudgetStatus } from '../budget/retry-budget.ts';
 import { AttemptSupersededError } from './errors.ts';
@@ -185,8 +187,8 @@ class Retry implements RetryPolicy {
       }
       previousDelayMs = delayMs;
       let delaySource: DelaySource = 'backoff';
-      const hint = this.#retryAfter(outcome);
-      if (typeof hint === 'number' && hint >= 0) {
+      const hint = this.#hintFor(outcome);
+      if (hint !== undefined) {
         if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome);
         if (hint > delayMs) {
           delayMs = hint;
@@ -230,6 +232,21 @@ class Retry implements RetryPolicy {
         outcome = { ok: false, error };
       }
     }
+  }
+
+  /**
+   * The outcome's retry-after hint, or `undefined`. A policy's refusal (an open breaker, a full
+   * limiter) counts with its own `retryAfterMs` even under a custom `retryAfter` that does not
+   * read errors, so the retry never hammers an open breaker whatever the options.
+   */
+  #hintFor(outcome: Outcome<unknown>): number | undefined {
+    const raw = this.#retryAfter(outcome);
+    let hint = typeof raw === 'number' && raw >= 0 ? raw : undefined;
+    if (!outcome.ok && isRejectedError(outcome.error)) {
+      const refusal = retryAfterOf(outcome.error);
+      if (refusal !== undefined && (hint === undefined || refusal > hint)) hint = refusal;
+    }
+    return hint;
   }
 
   #succeeded(attempts: number): void {
