@@ -48,6 +48,7 @@ describe('retry: options', () => {
     ['random', 0.5],
     ['clock', {}],
     ['budget', { ratio: 0.2 }],
+    ['budget', { recordCall() {}, tryRetry: () => true }],
     ['attempts', 3],
   ])('rejects %s = %s', (option, value) => {
     const error = rejected({ [option]: value });

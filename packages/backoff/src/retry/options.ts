@@ -125,7 +125,12 @@ export function resolveRetryOptions(options: RetryOptions | undefined): RetrySet
     check.fail('maxAttempts', maxAttempts, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
   }
   const budget = opts.budget;
-  if (budget !== undefined && (typeof budget?.recordCall !== 'function' || typeof budget.tryRetry !== 'function')) {
+  if (
+    budget !== undefined &&
+    (typeof budget?.recordCall !== 'function' ||
+      typeof budget.tryRetry !== 'function' ||
+      typeof budget.status !== 'function')
+  ) {
     check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
   }
   const clock = opts.clock ?? systemClock;
