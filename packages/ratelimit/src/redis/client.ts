@@ -31,7 +31,7 @@ export function isRedisClientLike(value: unknown): value is RedisClientLike {
  * restart, a failover or SCRIPT FLUSH): EVAL both runs and caches it, so the next EVALSHA works.
  */
 export class ScriptRunner {
-  readonly #run: (useSha: boolean, key: string, args: string[]) => Promise<unknown>;
+  readonly #run: (useSha: boolean, key: string, args: readonly string[]) => Promise<unknown>;
 
   constructor(client: RedisClientLike, script: string, sha: string) {
     // ioredis exposes lowercase `evalsha`; node-redis camelCase `evalSha`. Check ioredis first:
@@ -42,13 +42,13 @@ export class ScriptRunner {
     } else {
       const node = client as NodeRedisLike;
       this.#run = (useSha, key, args) => {
-        const options = { keys: [key], arguments: args };
+        const options = { keys: [key], arguments: [...args] };
         return useSha ? node.evalSha(sha, options) : node.eval(script, options);
       };
     }
   }
 
-  run(key: string, args: string[]): Promise<unknown> {
+  run(key: string, args: readonly string[]): Promise<unknown> {
     return this.#run(true, key, args).catch((error: unknown) => {
       if (isNoScript(error)) return this.#run(false, key, args);
       throw error;

@@ -68,6 +68,8 @@ class RedisBucket implements RedisTokenBucket {
   readonly #timeouts: CommandTimeouts;
   readonly #intervalArg: string;
   readonly #capacityArg: string;
+  // The arguments of the commonest call, tryAcquire(1), built once.
+  readonly #tryOneArgs: readonly string[];
   readonly #down = new Emitter<RedisStoreDownEvent>();
   readonly #up = new Emitter<RedisStoreUpEvent>();
   #local: TokenBucket | undefined;
@@ -93,6 +95,7 @@ class RedisBucket implements RedisTokenBucket {
     this.#timeouts = new CommandTimeouts(o.clock, o.commandTimeoutMs);
     this.#intervalArg = String(1e6 / o.refillPerSecond);
     this.#capacityArg = String(o.capacity);
+    this.#tryOneArgs = Object.freeze([this.#intervalArg, this.#capacityArg, '1', '0']);
     this.#lastTokens = o.capacity;
     this.#lastAt = o.clock.now();
   }
@@ -171,9 +174,9 @@ class RedisBucket implements RedisTokenBucket {
     if (this.#clock.now() < this.#retryAt) return undefined;
     let raw: unknown;
     try {
-      raw = await this.#timeouts.bound(
-        this.#runner.run(this.key, [this.#intervalArg, this.#capacityArg, String(n), maxWaitUs]),
-      );
+      const args =
+        n === 1 && maxWaitUs === '0' ? this.#tryOneArgs : [this.#intervalArg, this.#capacityArg, String(n), maxWaitUs];
+      raw = await this.#timeouts.bound(this.#runner.run(this.key, args));
     } catch (error) {
       this.#markDown(error);
       return undefined;
@@ -238,7 +241,9 @@ class RedisBucket implements RedisTokenBucket {
 
 function parseReply(raw: unknown): Reply | undefined {
   if (!Array.isArray(raw) || raw.length !== 3) return undefined;
-  const [granted, milliTokens, waitUs] = raw.map(Number) as [number, number, number];
+  const granted = Number(raw[0]);
+  const milliTokens = Number(raw[1]);
+  const waitUs = Number(raw[2]);
   if (!Number.isFinite(granted + milliTokens + waitUs)) return undefined;
   return { granted: granted === 1, tokens: Math.max(0, milliTokens / 1000), waitMs: waitUs / 1000 };
 }
