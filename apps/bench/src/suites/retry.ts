@@ -64,6 +64,24 @@ export default async function retrySuite(report: Reporter): Promise<void> {
     { name: 'sentinel retry + custom shouldRetry', fn: () => sentinelJudging.execute(work) },
   ]);
 
+  // The same calls as an async caller writes them: `await fn()` inside an async function, against
+  // `await policy.execute(fn)` inside one. The baseline now includes the caller's own async frame,
+  // which is what the issue's peer figures (cockatiel ~3.6x) were measured against.
+  const inAsync = (call: () => Promise<unknown>) => async () => {
+    await call();
+  };
+  await report.compare(
+    'first-try success, awaited inside an async caller',
+    { name: 'async () => { await fn() }', fn: inAsync(work) },
+    [
+      { name: 'cockatiel 3.2.1', fn: inAsync(() => cockatiel.execute(work)) },
+      { name: 'p-retry 7.1.1', fn: inAsync(() => pRetry(work, pRetryOptions)) },
+      { name: 'exponential-backoff 3.1.3', fn: inAsync(() => backOff(work, backOffOptions)) },
+      { name: 'sentinel retry({ maxAttempts: 3 })', fn: inAsync(() => sentinel.execute(work)) },
+      { name: 'sentinel retry, caller signal', fn: inAsync(() => sentinel.execute(work, withSignal)) },
+    ],
+  );
+
   report.heap('retry policies', [
     { name: 'sentinel retry({ maxAttempts: 3 })', create: () => retry({ maxAttempts: 3 }) },
     {
