@@ -24,7 +24,7 @@ const noop = () => {};
  * suite. The "awaited" tables below time the same cases to settlement, through mitata directly,
  * so the end-to-end cost of the extra promise reaction is visible too.
  */
-async function awaited(title: string, baseline: Case, cases: readonly Case[], rounds = 3): Promise<void> {
+async function awaited(title: string, baseline: Case, cases: readonly Case[], rounds = 5): Promise<void> {
   // The machine is shared: each case is timed in several interleaved rounds and its best median
   // kept, so a burst of load during one case does not decide its ratio.
   const items = [baseline, ...cases];
