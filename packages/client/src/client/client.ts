@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { type ExecuteOptions, markNonRetryable, type Policy } from '@sentinel/core';
 import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
@@ -45,10 +46,36 @@ const REQUEST_KEYS = [
   'idempotencyKey',
 ];
 const NO_SIGNAL: ExecuteOptions = Object.freeze({});
+const URL_CACHE_SIZE = 128;
+
+interface Target {
+  readonly url: URL;
+  readonly origin: string;
+  readonly path: string;
+}
+
+const literalOrigins = new Map<string, boolean>();
+
+/** Whether `origin`'s host is an IP address (cached, bounded). */
+function isLiteralOrigin(origin: string): boolean {
+  let literal = literalOrigins.get(origin);
+  if (literal === undefined) {
+    const host = new URL(origin).hostname;
+    literal = isIP(host.startsWith('[') ? host.slice(1, -1) : host) !== 0;
+    if (literalOrigins.size >= 256) literalOrigins.clear();
+    literalOrigins.set(origin, literal);
+  }
+  return literal;
+}
+
+function target(url: URL): Target {
+  return { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+}
 
 class SentinelClient implements Client {
   readonly #o: ResolvedClientOptions;
   #dispatcher: Dispatcher | undefined;
+  #viaDns: Dispatcher | undefined;
   #owned = false;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -57,6 +84,7 @@ class SentinelClient implements Client {
   readonly #penalize: ((ms: number) => void) | undefined;
   readonly #static: readonly Policy[] | undefined;
   #flatDefaultsCache: string[] | undefined;
+  #urls: Map<string, Target> | undefined;
 
   constructor(options: ResolvedClientOptions) {
     this.#o = options;
@@ -75,7 +103,7 @@ class SentinelClient implements Client {
     return list;
   }
 
-  #getDispatcher(): Dispatcher {
+  #getDispatcher(origin: string): Dispatcher {
     if (this.#dispatcher === undefined) {
       const o = this.#o;
       const agent = new Agent({
@@ -83,16 +111,36 @@ class SentinelClient implements Client {
         pipelining: o.pipelining,
         connect: { timeout: o.timeouts.connectMs },
       });
-      this.#dispatcher = o.dnsCache ? agent.compose(interceptors.dns()) : agent;
+      this.#dispatcher = agent;
+      if (o.dnsCache) this.#viaDns = agent.compose(interceptors.dns());
       this.#owned = true;
     }
-    return this.#dispatcher;
+    // undici's DNS cache only for host names: an IP literal has nothing to resolve, and the
+    // composed dispatcher costs a few µs per request (it parses the origin every time).
+    if (this.#viaDns === undefined || isLiteralOrigin(origin)) return this.#dispatcher;
+    return this.#viaDns;
   }
 
   // The default headers flattened for undici once, shared by every request that adds none.
   get #flatDefaults(): string[] {
     this.#flatDefaultsCache ??= this.#o.headers.flat();
     return this.#flatDefaultsCache;
+  }
+
+  // Most clients call a handful of paths over and over: parse each once. Only string inputs
+  // without a query object are cached (the URL is then never mutated), in a bounded map.
+  #resolve(url: string | URL, query: RequestOptions['query']): Target {
+    const o = this.#o;
+    if (typeof url !== 'string' || query !== undefined)
+      return target(resolveUrl(o.baseUrl, url, o.allowAbsoluteUrls, query));
+    this.#urls ??= new Map();
+    let resolved = this.#urls.get(url);
+    if (resolved === undefined) {
+      resolved = target(resolveUrl(o.baseUrl, url, o.allowAbsoluteUrls));
+      if (this.#urls.size >= URL_CACHE_SIZE) this.#urls.clear();
+      this.#urls.set(url, resolved);
+    }
+    return resolved;
   }
 
   get counters(): Counters {
@@ -148,7 +196,7 @@ class SentinelClient implements Client {
       readContextSignal: o.policies.length > 0,
       start: exchange.clock.now(),
     });
-    const policies = this.#static ?? this.#chain(o.breakers?.for(exchange.request.url.origin));
+    const policies = this.#static ?? this.#chain(o.breakers?.for(exchange.request.origin));
     return runThrough(policies, run.attempt, root).then(
       async (response) => {
         if (throwOnHttpError && response.status >= 400) {
@@ -184,7 +232,7 @@ class SentinelClient implements Client {
     for (const key of Object.keys(opts)) {
       if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
     }
-    const target = resolveUrl(o.baseUrl, url, o.allowAbsoluteUrls, init.query);
+    const resolved = this.#resolve(url, init.query);
     let headers = prepareHeaders(upper, o.headers, init.headers);
     const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
     const hasJson = 'json' in opts;
@@ -216,13 +264,15 @@ class SentinelClient implements Client {
     const exchange: Exchange = {
       request: {
         method: upper,
-        url: target,
+        url: resolved.url,
+        origin: resolved.origin,
+        path: resolved.path,
         headers,
         flatHeaders: headers === o.headers ? this.#flatDefaults : undefined,
         body,
         replayable,
       },
-      dispatcher: this.#getDispatcher(),
+      dispatcher: this.#getDispatcher(resolved.origin),
       clock: o.clock,
       connectMs: timeouts.connectMs,
       headersMs: timeouts.headersMs,

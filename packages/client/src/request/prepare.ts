@@ -22,6 +22,9 @@ export type RequestBody =
 export interface PreparedRequest {
   method: string;
   url: URL;
+  /** `url.origin` and `url.pathname + url.search`, computed once (the getters allocate). */
+  origin: string;
+  path: string;
   headers: [string, string][];
   /** `headers` flattened for undici, when precomputed (the client's defaults, shared). */
   flatHeaders?: string[] | undefined;

@@ -84,8 +84,8 @@ async function send(
     let response: Dispatcher.ResponseData;
     try {
       response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin: url === request.url ? request.origin : url.origin,
+        path: url === request.url ? request.path : `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
         headers: headers === request.headers && request.flatHeaders !== undefined ? request.flatHeaders : flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
