@@ -63,6 +63,19 @@ describe('retry: failures', () => {
     ]);
   });
 
+  it('makes a single attempt with maxAttempts: 1', async () => {
+    const clock = new ManualClock();
+    const policy = retry({ maxAttempts: 1, clock });
+    const error = new Error('once');
+    const work = vi.fn(async () => {
+      throw error;
+    });
+    await expect(policy.execute(work)).rejects.toBe(error);
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(clock.pending).toBe(0);
+    expect(policy.status()).toMatchObject({ calls: 1, retries: 0, giveUps: 1 });
+  });
+
   it('retries synchronous throws too', async () => {
     const clock = new ManualClock();
     const policy = retry({ maxAttempts: 2, ...fixed(10), clock });
@@ -235,6 +248,25 @@ describe('retry: attempts', () => {
     await flushMicrotasks();
     expect(add).toHaveBeenCalledTimes(1);
     expect(remove).toHaveBeenCalledTimes(1);
+  });
+
+  it('unlinks a first attempt that reads its signal and throws synchronously', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, 'addEventListener');
+    const remove = vi.spyOn(controller.signal, 'removeEventListener');
+    const policy = retry({ maxAttempts: 2, backoff: constant(1), clock });
+    const result = policy.execute(
+      (ctx) => {
+        void ctx.signal;
+        if (ctx.attempt === 1) throw new Error('sync');
+        return 'ok';
+      },
+      { signal: controller.signal },
+    );
+    await clock.runAll();
+    await expect(result).resolves.toBe('ok');
+    expect(remove).toHaveBeenCalledTimes(add.mock.calls.length);
   });
 
   it('unlinks a successful attempt that reads its signal only after returning', async () => {
