@@ -1,3 +1,4 @@
+import type { Disposer } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ const HALF_OPEN_AFTER = 100; // times the attempt: the open period grows while p
 const MAX_PROBES = 2;
 const PROBE_SUCCESSES = 2;
 
-type State = 'closed' | 'open' | 'half-open';
+type State = 'closed' | 'open' | 'half-open' | 'isolated';
+type Control = 'isolate' | 'release' | 'reset';
 type Result = 'ok' | 'fail';
 
 class Model {
@@ -34,6 +36,22 @@ class Model {
   openUntil = 0;
   probes = 0;
   successes = 0;
+  isolations = 0;
+
+  control(control: Control): void {
+    if (control === 'isolate') {
+      if (this.isolations++ === 0) this.#move('isolated');
+    } else if (control === 'release') {
+      if (this.isolations > 0 && --this.isolations === 0) this.#close();
+    } else if (this.state === 'closed' || this.state === 'isolated') {
+      // reset(): forget the window; calls in flight become stale; an isolation stays.
+      this.window = [];
+      this.attempt = 0;
+      this.generation++;
+    } else {
+      this.#close();
+    }
+  }
 
   refresh(): void {
     if (this.state === 'open' && this.now >= this.openUntil) this.#move('half-open');
@@ -55,11 +73,7 @@ class Model {
     if (call.probe) {
       this.probes--;
       if (failed || slow) this.#open();
-      else if (++this.successes >= PROBE_SUCCESSES) {
-        this.window = [];
-        this.attempt = 0;
-        this.#move('closed');
-      }
+      else if (++this.successes >= PROBE_SUCCESSES) this.#close();
       return;
     }
     this.window.push({ failed, slow });
@@ -68,6 +82,12 @@ class Model {
     const failures = this.window.filter((c) => c.failed).length;
     const slows = this.window.filter((c) => c.slow).length;
     if (n >= MINIMUM_CALLS && (failures / n >= FAILURE_RATE || slows / n >= SLOW_RATE)) this.#open();
+  }
+
+  #close(): void {
+    this.window = [];
+    this.attempt = 0;
+    this.#move('closed');
   }
 
   #open(): void {
@@ -87,7 +107,16 @@ class Model {
 type Action =
   | { type: 'call'; result: Result; slow: boolean }
   | { type: 'advance'; ms: number }
-  | { type: 'batch'; results: Result[]; order: number[] };
+  | { type: 'control'; control: Control }
+  | {
+      type: 'batch';
+      results: Result[];
+      order: number[];
+      control?: Control | undefined;
+      controlAt?: number | undefined;
+    };
+
+const control = fc.constantFrom<Control>('isolate', 'release', 'reset');
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -107,13 +136,19 @@ const action: fc.Arbitrary<Action> = fc.oneof(
           results.map((_, i) => i),
           { minLength: results.length },
         )
-        .map((order) => ({
-          type: 'batch' as const,
-          results,
-          order,
-        })),
+        .chain((order) =>
+          fc.record({
+            type: fc.constant('batch' as const),
+            results: fc.constant(results),
+            order: fc.constant(order),
+            // Sometimes isolate, release or reset while the batch is in flight.
+            control: fc.option(control, { nil: undefined, freq: 3 }),
+            controlAt: fc.integer({ min: 0, max: results.length }),
+          }),
+        ),
     ),
   },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('control' as const), control }) },
 );
 
 async function run(actions: Action[]): Promise<Set<State>> {
@@ -134,15 +169,34 @@ async function run(actions: Action[]): Promise<Set<State>> {
     clock,
   });
   const model = new Model();
+  const holds: Disposer[] = [];
+  const apply = (what: Control) => {
+    if (what === 'isolate') holds.push(breaker.isolate());
+    else if (what === 'release') holds.pop()?.dispose();
+    else breaker.reset();
+    model.control(what);
+  };
   const agree = (step: string) => {
     model.refresh();
     expect(breaker.state, step).toBe(model.state);
+    const status = breaker.status();
+    expect(
+      { attempt: status.attempt, calls: status.calls, failures: status.failures, slowCalls: status.slowCalls },
+      step,
+    ).toEqual({
+      attempt: model.attempt,
+      calls: model.window.length,
+      failures: model.window.filter((c) => c.failed).length,
+      slowCalls: model.window.filter((c) => c.slow).length,
+    });
     visited.add(model.state);
     expect(breaker.status().probesInFlight, step).toBeLessThanOrEqual(MAX_PROBES);
   };
   for (const [index, step] of actions.entries()) {
     const label = `step ${index}: ${JSON.stringify(step)}`;
-    if (step.type === 'advance') {
+    if (step.type === 'control') {
+      apply(step.control);
+    } else if (step.type === 'advance') {
       await clock.advance(step.ms);
       model.now += step.ms;
     } else if (step.type === 'call') {
@@ -186,7 +240,8 @@ async function run(actions: Action[]): Promise<Set<State>> {
         expect(breaker.status().probesInFlight, label).toBeLessThanOrEqual(MAX_PROBES);
         return { call, promise, settle: ran ? settlers.at(-1) : undefined };
       });
-      for (const i of step.order) {
+      for (const [settledCount, i] of step.order.entries()) {
+        if (step.control !== undefined && settledCount === step.controlAt) apply(step.control);
         const entry = calls[i];
         if (entry === undefined) continue;
         const fail = step.results[i] === 'fail';
@@ -210,7 +265,7 @@ describe('model-based: the breaker agrees with a reference model', () => {
       }),
       { numRuns: 300, interruptAfterTimeLimit: 20_000 },
     );
-    expect([...seen].sort()).toEqual(['closed', 'half-open', 'open']);
+    expect([...seen].sort()).toEqual(['closed', 'half-open', 'isolated', 'open']);
   }, 30_000);
 
   it('a fixed sequence goes through every state', async () => {
@@ -222,7 +277,11 @@ describe('model-based: the breaker agrees with a reference model', () => {
       { type: 'batch', results: ['ok', 'ok', 'fail'], order: [2, 0, 1] },
       { type: 'advance', ms: 200 },
       { type: 'batch', results: ['ok', 'ok'], order: [1, 0] },
+      { type: 'batch', results: ['fail', 'fail', 'fail'], order: [0, 1, 2], control: 'isolate', controlAt: 1 },
+      { type: 'control', control: 'reset' },
+      { type: 'control', control: 'release' },
+      { type: 'call', result: 'ok', slow: false },
     ]);
-    expect([...visited].sort()).toEqual(['closed', 'half-open', 'open']);
+    expect([...visited].sort()).toEqual(['closed', 'half-open', 'isolated', 'open']);
   });
 });
