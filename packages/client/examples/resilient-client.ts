@@ -9,7 +9,9 @@ export function makeApiClient(baseUrl: string) {
     baseUrl,
     timeouts: { connectMs: 2_000, headersMs: 5_000, bodyIdleMs: 5_000, totalMs: 15_000 },
     retry: retry({ maxAttempts: 3, backoff: fullJitter(exponential({ initialMs: 50, factor: 2, maxMs: 1_000 })) }),
-    breaker: breakerGroup({ create: () => circuitBreaker({ trigger: consecutive({ threshold: 5 }), halfOpenAfter: 10_000 }) }),
+    breaker: breakerGroup({
+      create: () => circuitBreaker({ trigger: consecutive({ threshold: 5 }), halfOpenAfter: 10_000 }),
+    }),
     rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 50, refillPerSecond: 50 }) }),
   });
 }

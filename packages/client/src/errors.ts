@@ -148,12 +148,18 @@ export class NetworkError extends SentinelError<'SENTINEL_NETWORK'> {
   readonly url: string;
   /** Whether the request may have reached the server before the failure. */
   readonly maybeSent: boolean;
+  /**
+   * `0` for a DNS failure: the resolver's answer is not cached, so the next attempt asks again
+   * at once (core's `retryAfterOf` hands the 0 to the retry); `undefined` otherwise.
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(url: string, errorCode: string | undefined, maybeSent: boolean, cause: unknown) {
     super('SENTINEL_NETWORK', `${errorCode ?? 'network error'} for ${url}`, { cause });
     this.errorCode = errorCode;
     this.url = url;
     this.maybeSent = maybeSent;
+    this.retryAfterMs = errorCode === 'ENOTFOUND' || errorCode === 'EAI_AGAIN' ? 0 : undefined;
   }
 }
 named(NetworkError, 'NetworkError');
