@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { type ExecuteOptions, markNonRetryable, type Policy } from '@sentinel/core';
+import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
 import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
 import { penalizerOf } from '../policies/hints.ts';
-import { runThrough } from '../policies/pipeline.ts';
 import { prepareBody, prepareHeaders, resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
@@ -82,7 +81,8 @@ class SentinelClient implements Client {
   // Created on first use: a client that never sends costs as little heap as possible.
   #counters: Counters | undefined;
   readonly #penalize: ((ms: number) => void) | undefined;
-  readonly #static: readonly Policy[] | undefined;
+  #static: Policy | undefined;
+  #perBreaker: WeakMap<Policy, Policy> | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
 
@@ -90,17 +90,20 @@ class SentinelClient implements Client {
     this.#o = options;
     this.#dispatcher = options.dispatcher;
     this.#penalize = penalizerOf(options.rateLimit);
-    if (options.breakers === undefined) this.#static = this.#chain(undefined);
   }
 
-  #chain(breaker: Policy | undefined): readonly Policy[] {
+  // core's pipeline() gives the seed's order: retry → breaker → rate limit → policies. One per
+  // breaker object, cached weakly: a group that evicts and recreates a breaker gets a new one.
+  #pipelineFor(breaker: Policy | undefined): Policy {
     const o = this.#o;
-    const list: Policy[] = [];
-    if (o.retry !== undefined) list.push(o.retry);
-    if (breaker !== undefined) list.push(breaker);
-    if (o.rateLimit !== undefined) list.push(o.rateLimit);
-    list.push(...o.policies);
-    return list;
+    if (breaker === undefined) return pipeline({ retry: o.retry, rateLimit: o.rateLimit, policies: o.policies });
+    let composed = this.#perBreaker?.get(breaker);
+    if (composed === undefined) {
+      composed = pipeline({ retry: o.retry, breaker, rateLimit: o.rateLimit, policies: o.policies });
+      this.#perBreaker ??= new WeakMap();
+      this.#perBreaker.set(breaker, composed);
+    }
+    return composed;
   }
 
   #getDispatcher(origin: string): Dispatcher {
@@ -196,8 +199,11 @@ class SentinelClient implements Client {
       readContextSignal: o.policies.length > 0,
       start: exchange.clock.now(),
     });
-    const policies = this.#static ?? this.#chain(o.breakers?.for(exchange.request.origin));
-    return runThrough(policies, run.attempt, root).then(
+    const policy =
+      o.breakers === undefined
+        ? (this.#static ??= this.#pipelineFor(undefined))
+        : this.#pipelineFor(o.breakers.for(exchange.request.origin));
+    return policy.execute(run.attempt, root).then(
       async (response) => {
         if (throwOnHttpError && response.status >= 400) {
           const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
