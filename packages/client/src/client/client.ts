@@ -199,10 +199,12 @@ class SentinelClient implements Client {
       readContextSignal: o.policies.length > 0,
       start: exchange.clock.now(),
     });
-    const policy =
-      o.breakers === undefined
-        ? (this.#static ??= this.#pipelineFor(undefined))
-        : this.#pipelineFor(o.breakers.for(exchange.request.origin));
+    let policy: Policy;
+    if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+    else {
+      this.#static ??= this.#pipelineFor(undefined);
+      policy = this.#static;
+    }
     return policy.execute(run.attempt, root).then(
       async (response) => {
         if (throwOnHttpError && response.status >= 400) {
