@@ -101,6 +101,11 @@ describe('Emitter', () => {
     expect(seen).toEqual([5]);
   });
 
+  it('hands out the same bound subscribe function every time', () => {
+    const emitter = new Emitter<number>();
+    expect(emitter.subscribe).toBe(emitter.subscribe);
+  });
+
   it('refuses a listener that is not a function', () => {
     expect(() => new Emitter<number>().subscribe(undefined as never)).toThrow(TypeError);
   });

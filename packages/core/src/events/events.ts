@@ -33,7 +33,9 @@ export const reportListenerError: ListenerErrorHandler = (error) => {
  */
 export class Emitter<T> {
   // Copy-on-write: emit iterates a snapshot without copying, and an empty emit is a length check.
-  #listeners: readonly Listener<T>[] = [];
+  // Starts as one shared empty array, so an emitter nobody subscribes to allocates nothing more.
+  #listeners: readonly Listener<T>[] = NO_LISTENERS as readonly Listener<T>[];
+  #subscribe: ((listener: Listener<T>) => Disposer) | undefined;
   readonly #onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler = reportListenerError) {
@@ -53,8 +55,16 @@ export class Emitter<T> {
     return this.#listeners.length;
   }
 
-  /** Adds `listener` and returns its disposer. Bound, so `onOpen = emitter.subscribe` works. */
-  readonly subscribe = (listener: Listener<T>): Disposer => {
+  /**
+   * Adds `listener` and returns its disposer. Bound, so `onOpen = emitter.subscribe` works; the
+   * bound function is made on first access, not per emitter.
+   */
+  get subscribe(): (listener: Listener<T>) => Disposer {
+    this.#subscribe ??= (listener) => this.#add(listener);
+    return this.#subscribe;
+  }
+
+  #add(listener: Listener<T>): Disposer {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     // Wrapping makes each subscription distinct, so the same function added twice is removed once per disposer.
     const entry: Listener<T> = (payload) => listener(payload);
@@ -66,7 +76,7 @@ export class Emitter<T> {
       this.#listeners = this.#listeners.filter((candidate) => candidate !== entry);
     };
     return { dispose, [Symbol.dispose]: dispose };
-  };
+  }
 
   /** Calls every listener with `payload`. Never throws. */
   emit(payload: T): void {
@@ -86,6 +96,8 @@ export class Emitter<T> {
 
   /** Removes every listener (for a policy's `close()`/`dispose()`). */
   clear(): void {
-    this.#listeners = [];
+    this.#listeners = NO_LISTENERS as readonly Listener<T>[];
   }
 }
+
+const NO_LISTENERS: readonly Listener<never>[] = Object.freeze([]);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { systemRandom } from '../clock/random.ts';
+import { systemClock } from '../clock/system-clock.ts';
 import { ConfigError } from '../errors/errors.ts';
 import { describeRule, optionChecker } from './option-checker.ts';
 
@@ -76,6 +78,21 @@ describe('optionChecker', () => {
     ],
   ])('refuses an invalid value with a message naming it (%#)', (thunk, message) => {
     expect(messageOf(thunk)).toContain(message);
+  });
+
+  it('clock() and random() accept the injectables and default to the system ones', () => {
+    const clock = { now: () => 0, sleep: () => Promise.resolve() };
+    const random = () => 0.5;
+    expect(check.clock('clock', clock)).toBe(clock);
+    expect(check.clock('clock', undefined)).toBe(systemClock);
+    expect(check.random('random', random)).toBe(random);
+    expect(check.random('random', undefined)).toBe(systemRandom);
+    expect(messageOf(() => check.clock('clock', { now: () => 0 }))).toBe(
+      'widget: "clock" must be a Clock (an object with now() and sleep(ms, signal)); received an object (Object)',
+    );
+    expect(messageOf(() => check.random('random', 0.5))).toContain(
+      '"random" must be a function returning a number in [0, 1)',
+    );
   });
 
   it('options() turns undefined into an empty object and returns the object given', () => {

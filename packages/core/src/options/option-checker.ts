@@ -1,3 +1,7 @@
+import type { Clock } from '../clock/clock.ts';
+import type { Random } from '../clock/random.ts';
+import { systemRandom } from '../clock/random.ts';
+import { systemClock } from '../clock/system-clock.ts';
 import { ConfigError } from '../errors/errors.ts';
 
 /** Bounds for a numeric option. All optional; a number is finite unless `allowInfinity` is set. */
@@ -35,6 +39,10 @@ export interface OptionChecker {
   boolean(name: string, value: unknown, fallback?: boolean): boolean;
   function<F extends (...args: never[]) => unknown>(name: string, value: unknown, fallback?: F): F;
   oneOf<V extends string>(name: string, value: unknown, allowed: readonly V[], fallback?: V): V;
+  /** A {@link Clock} (an object with `now` and `sleep` methods); `undefined` gives `systemClock`. */
+  clock(name: string, value: unknown): Clock;
+  /** A {@link Random} (a function); `undefined` gives `systemRandom`. */
+  random(name: string, value: unknown): Random;
   /** Throws the owner's ConfigError for a rule the methods above cannot express. */
   fail(name: string, value: unknown, expected: string): never;
 }
@@ -44,18 +52,37 @@ export function optionChecker(owner: string): OptionChecker {
   const fail = (option: string, value: unknown, expected: string): never => {
     throw new ConfigError({ owner, option, value, expected });
   };
-  const number = (name: string, value: unknown, rule: NumberRule = {}, fallback?: number): number => {
+  // `integer` and `nonNegative` are flags rather than merged rules: no object is built per call.
+  const check = (
+    name: string,
+    value: unknown,
+    rule: NumberRule,
+    fallback: number | undefined,
+    integer: boolean,
+    nonNegative: boolean,
+  ): number => {
     if (value === undefined && fallback !== undefined) return fallback;
+    const wholeOnly = integer || rule.integer === true;
+    const min = rule.min ?? (nonNegative ? 0 : undefined);
     const ok =
       typeof value === 'number' &&
       !Number.isNaN(value) &&
       (Number.isFinite(value) || rule.allowInfinity === true) &&
-      (rule.integer !== true || Number.isInteger(value) || value === Number.POSITIVE_INFINITY) &&
-      (rule.min === undefined || value >= rule.min) &&
+      (!wholeOnly || Number.isInteger(value) || value === Number.POSITIVE_INFINITY) &&
+      (min === undefined || value >= min) &&
       (rule.max === undefined || value <= rule.max) &&
       (rule.greaterThan === undefined || value > rule.greaterThan);
-    return ok ? (value as number) : fail(name, value, describeRule(rule));
+    if (ok) return value as number;
+    // Only the failure path builds the combined rule, for the message.
+    const described: NumberRule = {
+      ...rule,
+      ...(min === undefined ? {} : { min }),
+      ...(wholeOnly ? { integer: true } : {}),
+    };
+    return fail(name, value, describeRule(described));
   };
+  const number = (name: string, value: unknown, rule: NumberRule = NO_RULE, fallback?: number): number =>
+    check(name, value, rule, fallback, false, false);
   return {
     options<O extends object>(value: O | undefined, known?: readonly string[]): Partial<O> {
       if (value === undefined) return {};
@@ -71,9 +98,9 @@ export function optionChecker(owner: string): OptionChecker {
       return value;
     },
     number,
-    integer: (name, value, rule = {}, fallback) => number(name, value, { ...rule, integer: true }, fallback),
-    duration: (name, value, rule = {}, fallback) => number(name, value, { min: 0, ...rule }, fallback),
-    rate: (name, value, fallback) => number(name, value, { min: 0, max: 1 }, fallback),
+    integer: (name, value, rule = NO_RULE, fallback) => check(name, value, rule, fallback, true, false),
+    duration: (name, value, rule = NO_RULE, fallback) => check(name, value, rule, fallback, false, true),
+    rate: (name, value, fallback) => check(name, value, UNIT, fallback, false, false),
     boolean(name, value, fallback) {
       if (value === undefined && fallback !== undefined) return fallback;
       return typeof value === 'boolean' ? value : fail(name, value, 'true or false');
@@ -88,9 +115,25 @@ export function optionChecker(owner: string): OptionChecker {
         ? (value as V)
         : fail(name, value, `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
     },
+    clock(name, value) {
+      if (value === undefined) return systemClock;
+      const candidate = value as Partial<Clock> | null;
+      return typeof candidate?.now === 'function' && typeof candidate.sleep === 'function'
+        ? (value as Clock)
+        : fail(name, value, 'a Clock (an object with now() and sleep(ms, signal))');
+    },
+    random(name, value) {
+      if (value === undefined) return systemRandom;
+      return typeof value === 'function'
+        ? (value as Random)
+        : fail(name, value, 'a function returning a number in [0, 1)');
+    },
     fail,
   };
 }
+
+const NO_RULE: NumberRule = Object.freeze({});
+const UNIT: NumberRule = Object.freeze({ min: 0, max: 1 });
 
 /** "an integer >= 1", "a number between 0 and 1", "a finite number > 0 and <= 100", ... */
 export function describeRule(rule: NumberRule): string {
