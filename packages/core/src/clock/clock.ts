@@ -13,6 +13,13 @@ export interface Clock {
    * (or already has), and with a `ConfigError` when `ms` is negative or NaN.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional fast path for deadlines: calls `callback` once after `ms` milliseconds unless the
+   * returned function is called first. Policies that arm and cancel a timer on every call (a
+   * timeout) use it when present, avoiding the AbortController a cancellable `sleep` needs;
+   * without it they fall back to `sleep`. Same rules as `sleep` for `ms`.
+   */
+  timer?(ms: number, callback: () => void): () => void;
 }
 
 /** The longest delay a platform timer accepts (2^31 − 1 ms, about 24.8 days); longer delays are clamped to it. */

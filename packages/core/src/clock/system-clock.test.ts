@@ -144,3 +144,31 @@ describe('systemWallClock', () => {
     expect(now).toBeLessThanOrEqual(Date.now());
   });
 });
+
+describe('systemClock.timer', () => {
+  it('fires once after the delay, on an unref’d timer that is gone afterwards', async () => {
+    let fired = 0;
+    const watch = await watchTimers(async () => {
+      await new Promise<void>((resolve) => {
+        systemClock.timer?.(1, () => {
+          fired++;
+          resolve();
+        });
+      });
+    });
+    expect(fired).toBe(1);
+    expect(watch).toEqual({ live: 0, refed: 0 });
+  });
+
+  it('never fires once cancelled, and leaves no timer behind', async () => {
+    let fired = false;
+    const watch = await watchTimers(async () => {
+      const cancel = systemClock.timer?.(3_600_000, () => {
+        fired = true;
+      });
+      cancel?.();
+    });
+    expect(fired).toBe(false);
+    expect(watch).toEqual({ live: 0, refed: 0 });
+  });
+});

@@ -28,6 +28,11 @@ export const systemClock: Clock = Object.freeze({
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },
+  timer(ms: number, callback: () => void): () => void {
+    const handle = setTimeout(callback, Math.min(Math.max(0, ms), MAX_DELAY_MS));
+    if (typeof handle === 'object' && typeof (handle as { unref?: unknown }).unref === 'function') handle.unref();
+    return () => clearTimeout(handle);
+  },
 });
 
 /**

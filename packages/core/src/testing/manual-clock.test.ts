@@ -102,6 +102,20 @@ describe('ManualClock', () => {
     expect((error as Error).message).toContain('ManualClock.sleep: "ms" must be a number >= 0; received -1');
   });
 
+  it('timer() calls back at its due time in order with sleepers, unless cancelled', async () => {
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    clock.timer(20, () => seen.push(`timer@${clock.now()}`));
+    void clock.sleep(10).then(() => seen.push(`sleep@${clock.now()}`));
+    const cancel = clock.timer(15, () => seen.push('cancelled timer'));
+    expect(clock.pending).toBe(3);
+    cancel();
+    expect(clock.pending).toBe(2);
+    await clock.advance(30);
+    expect(seen).toEqual(['sleep@10', 'timer@20']);
+    expect(clock.pending).toBe(0);
+  });
+
   it('runAll() wakes everything, moving time to each due point', async () => {
     const clock = new ManualClock();
     const woke: number[] = [];

@@ -77,6 +77,18 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** Calls `callback` when time reaches now + `ms` (during `advance`/`runAll`) unless cancelled first. */
+  timer(ms: number, callback: () => void): () => void {
+    const sleeper: Sleeper = {
+      due: this.#now + Math.max(0, ms),
+      seq: this.#seq++,
+      resolve: callback,
+      detach: () => {},
+    };
+    this.#insert(sleeper);
+    return () => this.#remove(sleeper);
+  }
+
   /**
    * Moves time forward by `ms`, waking every sleeper due by then in time order. Resolves once
    * they and the promise callbacks they trigger have run; sleeps those callbacks start are woken

@@ -111,6 +111,21 @@ describe('timeout', () => {
     expect(attempts).toEqual([2]);
   });
 
+  it('works with a clock that has no timer() fast path, through a cancellable sleep', async () => {
+    const manual = new ManualClock();
+    const sleepOnly = {
+      now: () => manual.now(),
+      sleep: (ms: number, signal?: AbortSignal) => manual.sleep(ms, signal),
+    };
+    const policy = timeout({ ms: 100, clock: sleepOnly });
+    expect(await policy.execute(async () => 'fast')).toBe('fast');
+    await manual.advance(0);
+    expect(manual.pending).toBe(0);
+    const slow = policy.execute(() => new Promise(() => {})).catch((e: unknown) => e);
+    await manual.advance(100);
+    expect(isTimeoutError(await slow)).toBe(true);
+  });
+
   it.each([
     [{ ms: 0 }, '"ms" must be a finite number > 0 and <= 2147483647; received 0'],
     [{ ms: -5 }, 'received -5'],
