@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHttpError } from '../errors.ts';
@@ -35,6 +36,39 @@ describe('createClient: basics', () => {
     expect(text.body).toBe('plain');
     const bytes = await (await client.patch('/b', { body: new Uint8Array([104, 105]) })).json<EchoBody>();
     expect(bytes.body).toBe('hi');
+  });
+
+  it('sends form data, URLSearchParams, streams and async iterables', async () => {
+    const form = new FormData();
+    form.append('field', 'value');
+    const multipart = await (await client.post('/f', { body: form })).json<EchoBody>();
+    expect(multipart.body).toContain('name="field"');
+    expect(multipart.headers.find(([n]) => n === 'content-type')?.[1]).toMatch(/^multipart\/form-data; boundary=/);
+    const urlencoded = await (
+      await client.post('/u', { body: new URLSearchParams({ a: '1', b: 'x y' }) })
+    ).json<EchoBody>();
+    expect(urlencoded.body).toBe('a=1&b=x+y');
+    const streamed = await (
+      await client.post('/s', { body: Readable.from([Buffer.from('ab'), Buffer.from('cd')]) })
+    ).json<EchoBody>();
+    expect(streamed.body).toBe('abcd');
+    const iterable = (async function* () {
+      yield new TextEncoder().encode('it');
+    })();
+    expect((await (await client.put('/i', { body: iterable })).json<EchoBody>()).body).toBe('it');
+    const blob = await (
+      await client.post('/b', { body: new Blob(['{"b":1}'], { type: 'application/json' }) })
+    ).json<EchoBody>();
+    expect(blob.body).toBe('{"b":1}');
+    expect(blob.headers).toContainEqual(['content-type', 'application/json']);
+  });
+
+  it('sends every method helper with its method', async () => {
+    for (const method of ['get', 'options', 'delete', 'post', 'put', 'patch'] as const) {
+      const echo = await (await client[method]('/m')).json<EchoBody>();
+      expect(echo.method).toBe(method.toUpperCase());
+    }
+    expect((await client.request('PROPFIND', '/m').then((r) => r.json<EchoBody>())).method).toBe('PROPFIND');
   });
 
   it('throws HttpError for a 404 by default', async () => {

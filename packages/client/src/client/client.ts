@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
-import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
+import { hasForbiddenChars, headerEntries, isIdempotentMethod } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
 import { penalizerOf } from '../policies/hints.ts';
@@ -161,6 +161,7 @@ class SentinelClient implements Client {
 
   request(method: string, url: string | URL, init: RequestOptions = {}): Promise<ClientResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
+    if (init.body instanceof FormData || init.body instanceof Blob) return this.#encoded(method, url, init, init.body);
     const counters = this.counters;
     counters.requests++;
     const o = this.#o;
@@ -230,6 +231,26 @@ class SentinelClient implements Client {
         throw error;
       },
     );
+  }
+
+  // FormData and Blob are encoded to bytes once, with the multipart boundary (or the Blob's type)
+  // as content-type: undici's request API takes neither, and bytes can be replayed on a retry.
+  async #encoded(
+    method: string,
+    url: string | URL,
+    init: RequestOptions,
+    body: FormData | Blob,
+  ): Promise<ClientResponse> {
+    const encoded = new Response(body);
+    const type = encoded.headers.get('content-type');
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    const headers = headerEntries(init.headers);
+    if (type !== null && (body instanceof FormData || !headers.some(([name]) => name === 'content-type'))) {
+      const kept = headers.filter(([name]) => name !== 'content-type');
+      kept.push(['content-type', type]);
+      return this.request(method, url, { ...init, headers: kept, body: bytes });
+    }
+    return this.request(method, url, { ...init, headers, body: bytes });
   }
 
   #prepare(method: string, url: string | URL, init: RequestOptions) {

@@ -120,7 +120,6 @@ describe('prepareBody', () => {
       'application/x-www-form-urlencoded;charset=UTF-8',
       true,
     ],
-    ['FormData', new FormData(), undefined, false, undefined, true],
     ['an async iterable', (async function* () {})(), undefined, false, undefined, false],
     ['nothing', undefined, undefined, false, undefined, true],
   ])('%s', (_title, body, json, hasJson, type, replayable) => {

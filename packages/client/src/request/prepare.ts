@@ -28,7 +28,7 @@ export interface PreparedRequest {
   headers: [string, string][];
   /** `headers` flattened for undici, when precomputed (the client's defaults, shared). */
   flatHeaders?: string[] | undefined;
-  body: string | Uint8Array | FormData | Readable | AsyncIterable<Uint8Array> | null;
+  body: string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null;
   /** Whether the body can be sent again (a retry, a 307/308 redirect). */
   replayable: boolean;
 }
@@ -151,11 +151,9 @@ export function prepareBody(
     setType('application/x-www-form-urlencoded;charset=UTF-8');
     return { body: body.toString(), replayable: true };
   }
-  // FormData and Blob are re-readable: undici serializes them afresh on every send.
-  if (body instanceof FormData) return { body, replayable: true };
-  if (body instanceof Blob) {
-    if (body.type !== '') setType(body.type);
-    return { body: Readable.from(body.stream() as unknown as AsyncIterable<Uint8Array>), replayable: false };
+  // FormData and Blob are encoded to bytes by the client before they get here.
+  if (body instanceof FormData || body instanceof Blob) {
+    throw new InvalidRequestError('body', 'FormData and Blob bodies must be encoded first');
   }
   if (body instanceof Readable || isAsyncIterable(body)) return { body, replayable: false };
   throw new InvalidRequestError('body', 'unsupported body type');
