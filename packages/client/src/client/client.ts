@@ -1,16 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
-import { hasForbiddenChars, headerEntries, isIdempotentMethod } from '@sentinel/http';
+import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
 import { penalizerOf } from '../policies/hints.ts';
-import { prepareBody, prepareHeaders, resolveUrl } from '../request/prepare.ts';
+import { resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
 import type { Exchange } from '../transport/transport.ts';
 import type { ClientOptions, RequestOptions } from './options.ts';
-import { type ResolvedClientOptions, resolveClientOptions, resolveTimeouts } from './resolve-options.ts';
+import {
+  checkRequestOptions,
+  isLiteralOrigin,
+  type PreparedExchange,
+  prepareExchange,
+  type Target,
+  target,
+} from './prepare-exchange.ts';
+import { type ResolvedClientOptions, resolveClientOptions } from './resolve-options.ts';
 import { httpErrorOf, RequestRun, responseOf } from './run-request.ts';
 import { type ClientStatus, Counters, describePolicy } from './status.ts';
 
@@ -31,45 +37,8 @@ export interface Client {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const REQUEST_KEYS = [
-  'headers',
-  'query',
-  'body',
-  'json',
-  'signal',
-  'timeouts',
-  'stream',
-  'throwOnHttpError',
-  'maxResponseBytes',
-  'maxRedirects',
-  'idempotencyKey',
-];
 const NO_SIGNAL: ExecuteOptions = Object.freeze({});
 const URL_CACHE_SIZE = 128;
-
-interface Target {
-  readonly url: URL;
-  readonly origin: string;
-  readonly path: string;
-}
-
-const literalOrigins = new Map<string, boolean>();
-
-/** Whether `origin`'s host is an IP address (cached, bounded). */
-function isLiteralOrigin(origin: string): boolean {
-  let literal = literalOrigins.get(origin);
-  if (literal === undefined) {
-    const host = new URL(origin).hostname;
-    literal = isIP(host.startsWith('[') ? host.slice(1, -1) : host) !== 0;
-    if (literalOrigins.size >= 256) literalOrigins.clear();
-    literalOrigins.set(origin, literal);
-  }
-  return literal;
-}
-
-function target(url: URL): Target {
-  return { url, origin: url.origin, path: `${url.pathname}${url.search}` };
-}
 
 class SentinelClient implements Client {
   readonly #o: ResolvedClientOptions;
@@ -253,72 +222,18 @@ class SentinelClient implements Client {
     return this.request(method, url, { ...init, headers, body: bytes });
   }
 
-  #prepare(method: string, url: string | URL, init: RequestOptions) {
-    const o = this.#o;
+  #prepare(method: string, url: string | URL, init: RequestOptions): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
-    const upper = method.toUpperCase();
-    const opts = init as RequestOptions & Record<string, unknown>;
-    for (const key of Object.keys(opts)) {
-      if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
-    }
+    checkRequestOptions(init);
     const resolved = this.#resolve(url, init.query);
-    let headers = prepareHeaders(upper, o.headers, init.headers);
-    const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
-    const hasJson = 'json' in opts;
-    // Copy-on-write: a request that adds nothing shares the client's default headers.
-    if (headers === o.headers && (init.body !== undefined || hasJson || wanted !== false)) headers = headers.slice();
-    const { body, replayable } = prepareBody(headers, init.body, init.json, hasJson);
-    let key: string | undefined;
-    if (typeof wanted === 'string') {
-      if (wanted === '' || hasForbiddenChars(wanted)) {
-        throw new InvalidRequestError('header-value', 'the idempotency key is empty or contains CR, LF or NUL');
-      }
-      key = wanted;
-    } else if (wanted === true) key = randomUUID();
-    if (key !== undefined) {
-      const index = headers.findIndex(([name]) => name === o.idempotencyKeyHeader);
-      if (index >= 0) headers.splice(index, 1);
-      headers.push([o.idempotencyKeyHeader, key]);
-    }
-    const timeouts =
-      init.timeouts === undefined ? o.timeouts : resolveTimeouts('request', init.timeouts, o.timeouts, false);
-    const maxResponseBytes = init.maxResponseBytes ?? o.maxResponseBytes;
-    const maxRedirects = init.maxRedirects ?? o.maxRedirects;
-    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {
-      throw new InvalidRequestError('options', 'maxResponseBytes must be an integer >= 0');
-    }
-    if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
-      throw new InvalidRequestError('options', 'maxRedirects must be an integer >= 0');
-    }
-    const exchange: Exchange = {
-      request: {
-        method: upper,
-        url: resolved.url,
-        origin: resolved.origin,
-        path: resolved.path,
-        headers,
-        flatHeaders: headers === o.headers ? this.#flatDefaults : undefined,
-        body,
-        replayable,
-      },
-      dispatcher: this.#getDispatcher(resolved.origin),
-      clock: o.clock,
-      connectMs: timeouts.connectMs,
-      headersMs: timeouts.headersMs,
-      bodyIdleMs: timeouts.bodyIdleMs,
-      totalMs: timeouts.totalMs,
-      deadline: o.clock.now() + timeouts.totalMs,
-      maxResponseBytes,
-      maxRedirects,
-      allowHttpsToHttp: o.allowHttpsToHttp,
-      sensitiveHeaders: o.sensitiveHeaders,
-      stream: init.stream === true,
-    };
-    return {
-      exchange,
-      repeatable: replayable && (isIdempotentMethod(upper) || key !== undefined),
-      throwOnHttpError: init.throwOnHttpError ?? o.throwOnHttpError,
-    };
+    return prepareExchange(
+      this.#o,
+      method.toUpperCase(),
+      init,
+      resolved,
+      this.#getDispatcher(resolved.origin),
+      () => this.#flatDefaults,
+    );
   }
 
   status(): ClientStatus {

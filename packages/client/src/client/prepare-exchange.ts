@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
+import type { Dispatcher } from 'undici';
+import { InvalidRequestError } from '../errors.ts';
+import { prepareBody, prepareHeaders } from '../request/prepare.ts';
+import type { Exchange } from '../transport/transport.ts';
+import type { RequestOptions } from './options.ts';
+import { type ResolvedClientOptions, resolveTimeouts } from './resolve-options.ts';
+
+const REQUEST_KEYS = [
+  'headers',
+  'query',
+  'body',
+  'json',
+  'signal',
+  'timeouts',
+  'stream',
+  'throwOnHttpError',
+  'maxResponseBytes',
+  'maxRedirects',
+  'idempotencyKey',
+];
+
+/** A resolved URL with its origin and request path, computed once. */
+export interface Target {
+  readonly url: URL;
+  readonly origin: string;
+  readonly path: string;
+}
+
+const literalOrigins = new Map<string, boolean>();
+
+/** Whether `origin`'s host is an IP address (cached, bounded). */
+export function isLiteralOrigin(origin: string): boolean {
+  let literal = literalOrigins.get(origin);
+  if (literal === undefined) {
+    const host = new URL(origin).hostname;
+    literal = isIP(host.startsWith('[') ? host.slice(1, -1) : host) !== 0;
+    if (literalOrigins.size >= 256) literalOrigins.clear();
+    literalOrigins.set(origin, literal);
+  }
+  return literal;
+}
+
+export function target(url: URL): Target {
+  return { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+}
+
+/** What the client needs to run one logical request. */
+export interface PreparedExchange {
+  readonly exchange: Exchange;
+  /** Idempotent (or keyed) with a replayable body: may be sent again. */
+  readonly repeatable: boolean;
+  readonly throwOnHttpError: boolean;
+}
+
+/** Throws an {@link InvalidRequestError} for an unknown per-request option (a typo must not pass silently). */
+export function checkRequestOptions(init: RequestOptions): void {
+  for (const key of Object.keys(init)) {
+    if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+  }
+}
+
+/**
+ * Validates and assembles one logical request: headers (CR/LF/NUL refused), body, idempotency
+ * key, timeouts and limits. Synchronous and side-effect free, so a refused request sends nothing.
+ */
+export function prepareExchange(
+  o: ResolvedClientOptions,
+  upper: string,
+  init: RequestOptions,
+  resolved: Target,
+  dispatcher: Dispatcher,
+  flatDefaults: () => string[],
+): PreparedExchange {
+  const opts = init as RequestOptions & Record<string, unknown>;
+
+  let headers = prepareHeaders(upper, o.headers, init.headers);
+  const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
+  const hasJson = 'json' in opts;
+  // Copy-on-write: a request that adds nothing shares the client's default headers.
+  if (headers === o.headers && (init.body !== undefined || hasJson || wanted !== false)) headers = headers.slice();
+  const { body, replayable } = prepareBody(headers, init.body, init.json, hasJson);
+  let key: string | undefined;
+  if (typeof wanted === 'string') {
+    if (wanted === '' || hasForbiddenChars(wanted)) {
+      throw new InvalidRequestError('header-value', 'the idempotency key is empty or contains CR, LF or NUL');
+    }
+    key = wanted;
+  } else if (wanted === true) key = randomUUID();
+  if (key !== undefined) {
+    const index = headers.findIndex(([name]) => name === o.idempotencyKeyHeader);
+    if (index >= 0) headers.splice(index, 1);
+    headers.push([o.idempotencyKeyHeader, key]);
+  }
+  const timeouts =
+    init.timeouts === undefined ? o.timeouts : resolveTimeouts('request', init.timeouts, o.timeouts, false);
+  const maxResponseBytes = init.maxResponseBytes ?? o.maxResponseBytes;
+  const maxRedirects = init.maxRedirects ?? o.maxRedirects;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {
+    throw new InvalidRequestError('options', 'maxResponseBytes must be an integer >= 0');
+  }
+  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
+    throw new InvalidRequestError('options', 'maxRedirects must be an integer >= 0');
+  }
+  const exchange: Exchange = {
+    request: {
+      method: upper,
+      url: resolved.url,
+      origin: resolved.origin,
+      path: resolved.path,
+      headers,
+      flatHeaders: headers === o.headers ? flatDefaults() : undefined,
+      body,
+      replayable,
+    },
+    dispatcher,
+    clock: o.clock,
+    connectMs: timeouts.connectMs,
+    headersMs: timeouts.headersMs,
+    bodyIdleMs: timeouts.bodyIdleMs,
+    totalMs: timeouts.totalMs,
+    deadline: o.clock.now() + timeouts.totalMs,
+    maxResponseBytes,
+    maxRedirects,
+    allowHttpsToHttp: o.allowHttpsToHttp,
+    sensitiveHeaders: o.sensitiveHeaders,
+    stream: init.stream === true,
+  };
+  return {
+    exchange,
+    repeatable: replayable && (isIdempotentMethod(upper) || key !== undefined),
+    throwOnHttpError: init.throwOnHttpError ?? o.throwOnHttpError,
+  };
+}
