@@ -76,6 +76,17 @@ describe('sentinelInterceptor', () => {
     expect(response.statusCode).toBe(200);
     await response.body.dump();
     expect(server.stats().byIdempotencyKey).toEqual({ 'k-1': 2 });
+    // The same with headers as undici's flat array.
+    server.route('/orders', [{ type: 'reset-before-headers', times: 1 }]);
+    const flat = await request(`${server.url}/orders`, {
+      dispatcher,
+      method: 'POST',
+      body: 'x',
+      headers: ['idempotency-key', 'k-2'],
+    });
+    expect(flat.statusCode).toBe(200);
+    await flat.body.dump();
+    expect(server.stats().byIdempotencyKey['k-2']).toBe(2);
   });
 
   it('feeds breakers per origin and limiter hints', async () => {

@@ -34,6 +34,16 @@ type Controller = Dispatcher.DispatchController;
 
 const check = optionChecker('sentinelInterceptor');
 
+// undici also takes headers as a flat [name, value, name, value] array: make it pairs.
+function headerShape(headers: unknown): Parameters<typeof getHeader>[0] {
+  if (Array.isArray(headers) && typeof headers[0] === 'string') {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([String(headers[i]), String(headers[i + 1])]);
+    return pairs;
+  }
+  return headers as Parameters<typeof getHeader>[0];
+}
+
 function replayable(body: unknown): boolean {
   return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
@@ -78,7 +88,7 @@ export function sentinelInterceptor(options: SentinelInterceptorOptions = {}): D
   return (dispatch) => (dispatchOptions, handler: Handler) => {
     const origin = String(dispatchOptions.origin ?? '');
     const method = dispatchOptions.method;
-    const headers = dispatchOptions.headers as Parameters<typeof getHeader>[0];
+    const headers = headerShape(dispatchOptions.headers);
     const repeatable =
       replayable(dispatchOptions.body) && (isIdempotentMethod(method) || getHeader(headers, keyHeader) !== undefined);
     const policies: Policy[] = [];
