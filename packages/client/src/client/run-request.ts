@@ -116,7 +116,7 @@ export class RequestRun {
     }
     const retryable = isRetryableStatus(result.status);
     let retryAfterMs: number | undefined;
-    if (retryable || scope.penalize !== undefined) {
+    if (retryable || (scope.penalize !== undefined && hasLimitHints(result.headers))) {
       const now = scope.wallClock();
       retryAfterMs = retryAfterMsOf(result.headers, now);
       applyLimiterHints(scope.penalize, result.headers, retryAfterMs, now, scope.maxRetryAfterMs);
@@ -158,6 +158,16 @@ export class RequestRun {
     }
     throw error;
   }
+}
+
+// Whether a response carries anything a limiter should hear about (lower-case undici names).
+function hasLimitHints(headers: Record<string, string | string[]>): boolean {
+  return (
+    headers['retry-after'] !== undefined ||
+    headers.ratelimit !== undefined ||
+    headers['ratelimit-remaining'] !== undefined ||
+    headers['x-ratelimit-remaining'] !== undefined
+  );
 }
 
 /** The `HttpError` for `response`, with a 1 KiB excerpt of its (buffered) body. */

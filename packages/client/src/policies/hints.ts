@@ -1,5 +1,5 @@
 import type { Policy } from '@sentinel/core';
-import { getHeader, parseRateLimit, parseRetryAfter } from '@sentinel/http';
+import { parseRateLimit, parseRetryAfter } from '@sentinel/http';
 
 interface Pausable {
   penalize?(ms: number): void;
@@ -38,10 +38,11 @@ export function applyLimiterHints(
 ): void {
   if (penalize === undefined) return;
   let pause = retryAfterMs !== undefined && retryAfterMs <= maxPauseMs ? retryAfterMs : 0;
+  // undici hands response headers as an object with lower-case names: direct reads, no scan.
   if (
-    getHeader(headers, 'ratelimit') !== undefined ||
-    getHeader(headers, 'ratelimit-remaining') !== undefined ||
-    getHeader(headers, 'x-ratelimit-remaining') !== undefined
+    headers.ratelimit !== undefined ||
+    headers['ratelimit-remaining'] !== undefined ||
+    headers['x-ratelimit-remaining'] !== undefined
   ) {
     const info = parseRateLimit(headers, now);
     if (info?.remaining === 0 && info.resetMs !== undefined && info.resetMs <= maxPauseMs) {

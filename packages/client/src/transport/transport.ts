@@ -149,7 +149,8 @@ async function send(
         headersAt,
       };
     }
-    const declared = Number(getHeader(responseHeaders, 'content-length'));
+    // undici's response headers have lower-case names: a direct read, no scan.
+    const declared = Number(responseHeaders['content-length']);
     let buffer: Buffer;
     try {
       // A declared length over the cap fails before a byte is read, when nothing is encoded.
