@@ -170,10 +170,17 @@ class SentinelClient implements Client {
       start: exchange.clock.now(),
     });
     let policy: Policy;
-    if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
-    else {
-      this.#static ??= this.#pipelineFor(undefined);
-      policy = this.#static;
+    try {
+      if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+      else {
+        this.#static ??= this.#pipelineFor(undefined);
+        policy = this.#static;
+      }
+    } catch (error) {
+      // A breaker factory or group that throws (or returns no policy) fails this call, not the process.
+      finish();
+      counters.fail(error);
+      return Promise.reject(error);
     }
     return policy.execute(run.attempt, root).then(
       async (response) => {

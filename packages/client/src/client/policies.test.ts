@@ -182,6 +182,14 @@ describe('breakers', () => {
     });
     await client.get('/x');
     expect(asked).toEqual([server.url]);
+    expect(client.status().breakers).toEqual({ [server.url]: 'closed' });
+  });
+
+  it('a factory that returns no policy fails the call with a ConfigError', async () => {
+    const client = make({ baseUrl: server.url, breaker: () => ({}) as never });
+    expect(await caught(client.get('/x'))).toMatchObject({ code: 'SENTINEL_CONFIG', option: 'breaker' });
+    expect(client.status().inFlight).toBe(0);
+    expect(server.stats().requests).toBe(0);
   });
 });
 

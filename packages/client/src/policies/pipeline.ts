@@ -24,7 +24,10 @@ export class BreakerResolver {
     this.#max = max;
   }
 
-  /** The breakers the client created, by origin (factory mode only). */
+  /**
+   * The breakers in use, by origin: those a factory made, or those a group answered with
+   * (remembered per origin, bounded like the factory's; a group that evicted one answers anew).
+   */
   get created(): ReadonlyMap<string, Policy> {
     return this.#cache;
   }
@@ -54,8 +57,25 @@ export class BreakerResolver {
       return policy;
     }
     if (typeof source.execute === 'function') return source as Policy;
-    if (typeof source.get === 'function') return (source as { get(origin: string): Policy }).get(origin);
-    return (source as { for(origin: string): Policy }).for(origin);
+    const policy =
+      typeof source.get === 'function'
+        ? (source as { get(origin: string): Policy }).get(origin)
+        : (source as { for(origin: string): Policy }).for(origin);
+    if (typeof policy?.execute !== 'function') {
+      throw new ConfigError({
+        owner: 'createClient',
+        option: 'breaker',
+        value: policy,
+        expected: 'a group returning a policy',
+      });
+    }
+    // Remembered for status(); the group stays the owner (it may evict and recreate).
+    if (this.#cache.get(origin) !== policy) {
+      this.#cache.delete(origin);
+      if (this.#cache.size >= this.#max) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(origin, policy);
+    }
+    return policy;
   }
 }
 
