@@ -109,6 +109,24 @@ describe('stream mode', () => {
     }
   });
 
+  it("a caller's abort still reaches a stream being read, with short timeouts too", async () => {
+    server.route('/slow', { type: 'slow-body', size: 10_000, bytesPerSecond: 2_000 });
+    for (const timeouts of [undefined, { headersMs: 500, bodyIdleMs: 500 }]) {
+      const controller = new AbortController();
+      const response = await client.get('/slow', {
+        stream: true,
+        signal: controller.signal,
+        ...(timeouts && { timeouts }),
+      });
+      const reason = new Error('stop reading');
+      const read = (async () => {
+        for await (const _chunk of response.body as AsyncIterable<Buffer>) controller.abort(reason);
+      })();
+      await expect(read).rejects.toBe(reason);
+    }
+    expect(client.status().inFlight).toBe(0);
+  });
+
   it('bounds text() by maxResponseBytes', async () => {
     server.route('/big', { type: 'oversized-body', size: 50_000, chunked: true });
     const response = await client.get('/big', { stream: true, maxResponseBytes: 10_000 });

@@ -57,11 +57,21 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefin
     exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS || left < PRECISE_BELOW_MS;
   if (!precise) return send(exchange, signal, undefined);
   const watchdog = new Watchdog(exchange, signal);
+  let result: AttemptResult;
   try {
-    return await send(exchange, watchdog.signal, watchdog);
-  } finally {
+    result = await send(exchange, watchdog.signal, watchdog);
+  } catch (error) {
     watchdog.done();
+    throw error;
   }
+  // A streamed body outlives the attempt: the caller's abort must still reach it until it closes.
+  const stream = result.stream;
+  if (stream === undefined || stream.destroyed) watchdog.done();
+  else {
+    watchdog.done(true);
+    stream.once('close', watchdog.unlink);
+  }
+  return result;
 }
 
 async function send(
@@ -92,7 +102,8 @@ async function send(
         signal,
         // With a watchdog, undici's coarse timers only back it up.
         headersTimeout: watchdog === undefined ? Math.max(1, Math.ceil(headersMs)) : 0,
-        bodyTimeout: watchdog === undefined ? exchange.bodyIdleMs : 0,
+        // A streamed body is not watched: undici's own body timer covers it.
+        bodyTimeout: watchdog === undefined || exchange.stream ? exchange.bodyIdleMs : 0,
       } as Dispatcher.RequestOptions);
     } catch (error) {
       throw mapTransportError(error, url.href, signal, { ...exchange, headersMs });

@@ -15,6 +15,7 @@ export class Watchdog {
   readonly #clock: Clock;
   readonly #attempt = new AbortController();
   readonly #stop = new AbortController();
+  #unlink: (() => void) | undefined;
   readonly #headersMs: number;
   readonly #bodyIdleMs: number;
   readonly #totalMs: number;
@@ -52,7 +53,7 @@ export class Watchdog {
     else {
       const onAbort = () => this.#attempt.abort(parent.reason);
       parent.addEventListener('abort', onAbort, { once: true });
-      this.#stop.signal.addEventListener('abort', () => parent.removeEventListener('abort', onAbort), { once: true });
+      this.#unlink = () => parent.removeEventListener('abort', onAbort);
     }
     this.#watch().catch(() => {});
   }
@@ -86,11 +87,21 @@ export class Watchdog {
     this.#last = this.#clock.now();
   };
 
-  /** The attempt settled (or hands its body to a stream): stop watching, keep the signal as is. */
-  done(): void {
+  /**
+   * Stop watching. With `keepLink`, the caller's signal still reaches the request (a streamed
+   * body being read); call {@link Watchdog.unlink} when that stream closes.
+   */
+  done(keepLink = false): void {
     this.#phase = 'done';
     this.#stop.abort();
+    if (!keepLink) this.unlink();
   }
+
+  /** Removes the listener on the caller's signal. Idempotent. */
+  readonly unlink = (): void => {
+    this.#unlink?.();
+    this.#unlink = undefined;
+  };
 
   async #watch(): Promise<void> {
     for (;;) {
