@@ -58,8 +58,8 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** `total` requests with `concurrency` workers; returns wall ms per request. */
-async function run(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
+/** `total` requests with `concurrency` workers; returns wall and CPU (this process) ms per request. */
+async function run(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<[number, number]> {
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -67,9 +67,12 @@ async function run(fn: () => Promise<unknown>, total: number, concurrency: numbe
       await fn();
     }
   };
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - started) / total;
+  const wall = (performance.now() - started) / total;
+  const used = process.cpuUsage(cpu);
+  return [wall, (used.user + used.system) / 1000 / total];
 }
 
 async function compareAt(
@@ -80,23 +83,33 @@ async function compareAt(
   perRound: number,
 ): Promise<void> {
   for (const item of cases) await run(item.fn, Math.min(perRound, 500), concurrency);
+  global.gc?.();
   const times: number[][] = cases.map(() => []);
+  const cpus: number[][] = cases.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const index = (k + round) % cases.length;
-      (times[index] as number[]).push(await run((cases[index] as Case).fn, perRound, concurrency));
+      const [wall, cpu] = await run((cases[index] as Case).fn, perRound, concurrency);
+      (times[index] as number[]).push(wall);
+      (cpus[index] as number[]).push(cpu);
     }
   }
   const medians = times.map(median);
+  const cpuMedians = cpus.map(median);
   const base = medians[0] as number;
+  const cpuBase = cpuMedians[0] as number;
   console.log(`\n### ${title}\n`);
-  console.log(`${rounds} interleaved rounds × ${perRound} requests per case at concurrency ${concurrency}; medians.\n`);
-  console.log('| case | per request | requests/s | time ratio | throughput vs raw undici |');
-  console.log('|:--|--:|--:|--:|--:|');
+  console.log(
+    `${rounds} interleaved rounds × ${perRound} requests per case at concurrency ${concurrency}; medians. ` +
+      'Throughput = baseline time / case time. CPU = this process per request (the client side), least disturbed by other load.\n',
+  );
+  console.log('| case | wall per request | requests/s | throughput vs raw undici | CPU per request | CPU ratio |');
+  console.log('|:--|--:|--:|--:|--:|--:|');
   cases.forEach((item, i) => {
     const ms = medians[i] as number;
+    const cpu = cpuMedians[i] as number;
     console.log(
-      `| ${item.name}${i === 0 ? ' (baseline)' : ''} | ${(ms * 1000).toFixed(1)} µs | ${Math.round(1000 / ms).toLocaleString('en')} | ${(ms / base).toFixed(2)}× | ${(base / ms).toFixed(2)}× |`,
+      `| ${item.name}${i === 0 ? ' (baseline)' : ''} | ${(ms * 1000).toFixed(1)} µs | ${Math.round(1000 / ms).toLocaleString('en')} | ${(base / ms).toFixed(2)}× | ${(cpu * 1000).toFixed(1)} µs | ${(cpu / cpuBase).toFixed(2)}× |`,
     );
   });
 }
@@ -137,8 +150,8 @@ export default async function clientSuite(report: Reporter): Promise<void> {
   ];
 
   try {
-    await compareAt('GET round trip, concurrency 1', 1, cases, 5, 400);
-    await compareAt('GET round trip, concurrency 64', 64, cases, 5, 2_000);
+    await compareAt('GET round trip, concurrency 1', 1, cases, 7, 400);
+    await compareAt('GET round trip, concurrency 64', 64, cases, 7, 2_000);
   } finally {
     await Promise.all([pool.close(), bare.close(), full.close()]);
     keepAlive.destroy();
