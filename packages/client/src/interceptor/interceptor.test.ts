@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
 import { Agent, request } from 'undici';
@@ -98,6 +99,23 @@ describe('sentinelInterceptor', () => {
     expect(breaker.open).toBe(true);
     expect(limiter.penalties).toEqual([4_000]);
     await expect(request(`${server.url}/busy`, { dispatcher })).rejects.toThrow('breaker open');
+  });
+
+  it('an abort during the backoff rejects at once', async () => {
+    server.route('/down', { type: 'status', status: 503 });
+    const clock = new ManualClock();
+    const dispatcher = agent.compose(
+      sentinelInterceptor({ retry: simpleRetry({ maxAttempts: 5, delayMs: 60_000, clock }) }),
+    );
+    const controller = new AbortController();
+    const pending = request(`${server.url}/down`, { dispatcher, signal: controller.signal }).catch((e: unknown) => e);
+    for (let i = 0; i < 500 && clock.pending === 0; i++) await nextTurn();
+    expect(clock.pending).toBe(1);
+    const reason = new Error('enough');
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+    expect(clock.pending).toBe(0);
+    expect(server.stats().requests).toBe(1);
   });
 
   it('rejects unknown options', () => {

@@ -139,6 +139,8 @@ export function sentinelInterceptor(options: SentinelInterceptorOptions = {}): D
           onRequestStart(controller) {
             current = controller;
             if (cancel.signal.aborted) controller.abort(cancel.signal.reason as Error);
+            // The handler gets its (proxy) controller at once, so it can abort during a backoff.
+            start();
           },
           onRequestUpgrade(controller, statusCode, upgradeHeaders, socket) {
             start();
