@@ -5,7 +5,7 @@ import { applyLimiterHints, retryAfterMsOf } from '../policies/hints.ts';
 import { readExcerpt } from '../response/decode.ts';
 import { BUFFERED, ClientResponse } from '../response/response.ts';
 import { failedBeforeSend } from '../transport/errors.ts';
-import { type AttemptResult, type Exchange, sendOnce } from '../transport/transport.ts';
+import { type AttemptResult, DISCARDED_BODY_BYTES, type Exchange, sendOnce } from '../transport/transport.ts';
 import { errorChannel, requestChannel, responseChannel } from './diagnostics.ts';
 import type { Counters } from './status.ts';
 
@@ -125,7 +125,7 @@ export class RequestRun {
     let stream = result.stream;
     if (retryable && stream !== undefined) {
       // A response we are about to discard: keep an excerpt and release the socket now.
-      buffer = await readExcerpt(stream, 64 * 1024);
+      buffer = await readExcerpt(stream, DISCARDED_BODY_BYTES);
       stream = undefined;
     }
     const response = new ClientResponse(

@@ -129,3 +129,51 @@ export async function readExcerpt(stream: Readable, limit: number): Promise<Buff
   discard(stream);
   return Buffer.concat(chunks).subarray(0, limit);
 }
+
+/** Bytes of a discarded body read to keep its connection alive; beyond this it is destroyed. */
+export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Keeps the first `limit` bytes of a body about to be discarded, then releases the connection:
+ * an identity-encoded undici body is dumped (read on, up to {@link DRAIN_LIMIT_BYTES}, so the
+ * socket goes back to the pool), anything else is destroyed. Never throws.
+ */
+export function keepExcerpt(
+  stream: Readable,
+  raw: Readable & { dump?: (options?: { limit: number }) => Promise<void> },
+  limit: number,
+): Promise<Buffer> {
+  return new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    const finish = (release: boolean) => {
+      if (done) return;
+      done = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      if (release) {
+        if (stream === raw && typeof raw.dump === 'function') raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(ignore);
+        else discard(stream);
+      }
+      resolve(Buffer.concat(chunks, total).subarray(0, limit));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= limit) {
+        stream.pause();
+        finish(true);
+      }
+    };
+    const onEnd = () => finish(false);
+    const onError = () => {
+      discard(stream);
+      finish(false);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
+}

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '@sentinel/core';
-import { getHeader, isRedirectStatus, resolveRedirect } from '@sentinel/http';
+import { getHeader, isRedirectStatus, isRetryableStatus, resolveRedirect } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
-import { decode, discard, parseContentEncoding, readAll } from '../response/decode.ts';
+import { decode, discard, keepExcerpt, parseContentEncoding, readAll } from '../response/decode.ts';
 import { mapTransportError } from './errors.ts';
 import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
@@ -38,6 +38,9 @@ export interface AttemptResult {
   readonly stream: Readable | undefined;
   readonly headersAt: number;
 }
+
+/** How much of a retryable-status body (a 503 page) is kept; the rest is dropped. */
+export const DISCARDED_BODY_BYTES = 64 * 1024;
 
 function flat(headers: readonly [string, string][]): string[] {
   const out: string[] = [];
@@ -157,6 +160,20 @@ async function send(
         redirects,
         buffer: undefined,
         stream: decoded,
+        headersAt,
+      };
+    }
+    if (isRetryableStatus(status)) {
+      // About to be discarded (and retried): keep an excerpt, whatever the size, and release the
+      // socket. A huge 503 body must not turn into ResponseTooLargeError and stop the retries.
+      const excerpt = await keepExcerpt(decoded, response.body, DISCARDED_BODY_BYTES);
+      return {
+        status,
+        headers: responseHeaders,
+        url: url.href,
+        redirects,
+        buffer: excerpt,
+        stream: undefined,
         headersAt,
       };
     }
