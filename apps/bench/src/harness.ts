@@ -47,6 +47,8 @@ export interface InterleaveOptions {
   readonly rounds?: number;
   /** Calls per case per round. @default 500 */
   readonly iterations?: number;
+  /** Calls in flight at once (workers pulling from the round's count). @default 1 */
+  readonly concurrency?: number;
   /** Calls per case before the first round. @default 200 */
   readonly warmup?: number;
 }
@@ -87,6 +89,22 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
     `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...rows.map(line),
   ].join('\n');
+}
+
+/** `total` calls of `fn`, `concurrency` at a time. */
+async function runCalls(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<void> {
+  if (concurrency <= 1) {
+    for (let i = 0; i < total; i++) await fn();
+    return;
+  }
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await fn();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
 }
 
 function median(values: readonly number[]): number {
@@ -132,9 +150,9 @@ export function createReporter(print: (text: string) => void = console.log): Rep
       return timings;
     },
     async interleaved(title, baseline, cases, options = {}) {
-      const { rounds = 7, iterations = 500, warmup = 200 } = options;
+      const { rounds = 7, iterations = 500, warmup = 200, concurrency = 1 } = options;
       const all = [baseline, ...cases];
-      for (const item of all) for (let i = 0; i < warmup; i++) await item.fn();
+      for (const item of all) await runCalls(item.fn, warmup, concurrency);
       const perRound: number[][] = all.map(() => []);
       const cpuPerRound: number[][] = all.map(() => []);
       for (let round = 0; round < rounds; round++) {
@@ -143,7 +161,7 @@ export function createReporter(print: (text: string) => void = console.log): Rep
           const item = all[index] as AsyncCase;
           const cpu = process.cpuUsage();
           const started = performance.now();
-          for (let i = 0; i < iterations; i++) await item.fn();
+          await runCalls(item.fn, iterations, concurrency);
           (perRound[index] as number[]).push(((performance.now() - started) * 1e6) / iterations);
           const used = process.cpuUsage(cpu);
           (cpuPerRound[index] as number[]).push(((used.user + used.system) * 1e3) / iterations);
@@ -160,18 +178,19 @@ export function createReporter(print: (text: string) => void = console.log): Rep
       }));
       print(`\n### ${title}\n`);
       print(
-        `${rounds} interleaved rounds × ${iterations} sequential calls per case; medians of the per-round means. ` +
+        `${rounds} interleaved rounds × ${iterations} calls per case at concurrency ${concurrency}; medians of the per-round means. ` +
           'CPU = this process (user + system) per call: what the client side costs, least disturbed by other load.',
       );
       print('');
       print(
         table(
-          ['case', 'wall per call', 'worst round', 'wall ratio', 'CPU per call', 'CPU ratio'],
+          ['case', 'wall per call', 'worst round', 'wall ratio', 'throughput', 'CPU per call', 'CPU ratio'],
           timings.map((t, i) => [
             t.name,
             formatNs(t.medianNs),
             formatNs(t.p99Ns),
             `${t.ratio.toFixed(3)}×`,
+            `${(1 / t.ratio).toFixed(2)}×`,
             formatNs(cpuMedians[i] as number),
             `${((cpuMedians[i] as number) / (cpuMedians[0] as number)).toFixed(3)}×`,
           ]),

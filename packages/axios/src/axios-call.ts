@@ -52,7 +52,9 @@ export class AxiosCall {
     const signal = abortSignalOf(context);
     const config: InternalAxiosRequestConfig = {
       ...this.#config,
-      headers: AxiosHeaders.from(this.#config.headers),
+      // A real copy: AxiosHeaders.from() returns an AxiosHeaders argument itself, and adapters
+      // set headers (User-Agent, Content-Length) on the config they are given.
+      headers: new AxiosHeaders(this.#config.headers),
       // Every status resolves here; Sentinel judges it, and settle() applies validateStatus once.
       validateStatus: null,
     };

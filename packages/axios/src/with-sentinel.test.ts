@@ -57,6 +57,23 @@ describe('withSentinel(axios instance)', () => {
     expect(intercepted).toBe(1);
   });
 
+  it('gives every attempt its own copy of the headers: what one attempt’s adapter sets does not leak into the next', async () => {
+    server.route('/copy', [{ type: 'status', status: 503, times: 1 }]);
+    const seen: (string | undefined)[] = [];
+    const http = axios.getAdapter('http');
+    client.defaults.adapter = async (config) => {
+      seen.push(config.headers.get('x-attempt-mark') as string | undefined);
+      config.headers.set('x-attempt-mark', 'set by an earlier attempt');
+      return http(config);
+    };
+    withSentinel(client, { retry: retryTwice() });
+    const call = client.get('/copy');
+    await untilSleeping();
+    await clock.advance(100);
+    expect((await call).status).toBe(200);
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
   it('after the last retry throws the same AxiosError plain axios throws for a 503', async () => {
     server.route('/down', [{ type: 'status', status: 503, body: 'down' }]);
     withSentinel(client, { retry: retry({ maxAttempts: 2, backoff: constant(10), clock }) });

@@ -1,17 +1,14 @@
 /**
  * `client`: @sentinel/client against raw undici and the popular clients, on loopback, with the
- * server in a separate process (this file forks itself with `--sentinel-bench-server`), so the
- * client under test never shares its event loop with the server.
+ * server in a separate process (servers/ok-server.ts), so the client under test never shares its
+ * event loop with the server.
  *
  * Concurrency 1 and 64; every case runs in each round, in a rotated order (interleaved), and
  * the table shows the median over rounds of the per-request time, with its ratio to raw
  * undici `Pool.request`. Throughput ratio = 1 / time ratio ("≥ 0.90× raw undici" means a time
  * ratio ≤ 1.11).
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, Agent as HttpAgent } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { Agent as HttpAgent } from 'node:http';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { createClient } from '@sentinel/client';
@@ -20,104 +17,12 @@ import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
 import { Client, Pool, request as undiciRequest } from 'undici';
-import type { Reporter } from '../harness.ts';
-
-const SERVER_FLAG = '--sentinel-bench-server';
-
-// Child mode: a minimal keep-alive server; reports its port over IPC, exits on disconnect.
-if (process.argv.includes(SERVER_FLAG)) {
-  const body = Buffer.from('{"ok":true}');
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    process.send?.({ port: typeof address === 'object' && address !== null ? address.port : 0 });
-  });
-  process.on('disconnect', () => {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  });
-}
-
-interface Case {
-  readonly name: string;
-  readonly fn: () => Promise<unknown>;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** `total` requests with `concurrency` workers; returns wall and CPU (this process) ms per request. */
-async function run(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<[number, number]> {
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      await fn();
-    }
-  };
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = (performance.now() - started) / total;
-  const used = process.cpuUsage(cpu);
-  return [wall, (used.user + used.system) / 1000 / total];
-}
-
-async function compareAt(
-  title: string,
-  concurrency: number,
-  cases: readonly Case[],
-  rounds: number,
-  perRound: number,
-): Promise<void> {
-  for (const item of cases) await run(item.fn, Math.min(perRound, 500), concurrency);
-  global.gc?.();
-  const times: number[][] = cases.map(() => []);
-  const cpus: number[][] = cases.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < cases.length; k++) {
-      const index = (k + round) % cases.length;
-      const [wall, cpu] = await run((cases[index] as Case).fn, perRound, concurrency);
-      (times[index] as number[]).push(wall);
-      (cpus[index] as number[]).push(cpu);
-    }
-  }
-  const medians = times.map(median);
-  const cpuMedians = cpus.map(median);
-  const base = medians[0] as number;
-  const cpuBase = cpuMedians[0] as number;
-  console.log(`\n### ${title}\n`);
-  console.log(
-    `${rounds} interleaved rounds × ${perRound} requests per case at concurrency ${concurrency}; medians. ` +
-      'Throughput = baseline time / case time. CPU = this process per request (the client side), least disturbed by other load.\n',
-  );
-  console.log('| case | wall per request | requests/s | throughput vs raw undici | CPU per request | CPU ratio |');
-  console.log('|:--|--:|--:|--:|--:|--:|');
-  cases.forEach((item, i) => {
-    const ms = medians[i] as number;
-    const cpu = cpuMedians[i] as number;
-    console.log(
-      `| ${item.name}${i === 0 ? ' (baseline)' : ''} | ${(ms * 1000).toFixed(1)} µs | ${Math.round(1000 / ms).toLocaleString('en')} | ${(base / ms).toFixed(2)}× | ${(cpu * 1000).toFixed(1)} µs | ${(cpu / cpuBase).toFixed(2)}× |`,
-    );
-  });
-}
+import type { AsyncCase, Reporter } from '../harness.ts';
+import { spawnServer } from '../servers/spawn.ts';
 
 export default async function clientSuite(report: Reporter): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), [SERVER_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [message] = (await once(child, 'message')) as [{ port: number }];
-  const origin = `http://127.0.0.1:${message.port}`;
+  const server = await spawnServer('ok-server');
+  const origin = server.url;
   const url = `${origin}/items`;
   const CONNECTIONS = 64;
 
@@ -135,7 +40,7 @@ export default async function clientSuite(report: Reporter): Promise<void> {
   const gotClient = got.extend({ agent: { http: keepAlive }, retry: { limit: 0 } });
   const kyClient = ky.create({ retry: 0 });
 
-  const cases: Case[] = [
+  const cases: AsyncCase[] = [
     {
       name: 'undici Pool.request',
       fn: () => pool.request({ path: '/items', method: 'GET' }).then((r) => r.body.text()),
@@ -150,14 +55,22 @@ export default async function clientSuite(report: Reporter): Promise<void> {
   ];
 
   try {
-    await compareAt('GET round trip, concurrency 1', 1, cases, 7, 400);
-    await compareAt('GET round trip, concurrency 64', 64, cases, 7, 2_000);
+    const [baseline, ...others] = cases as [AsyncCase, ...AsyncCase[]];
+    await report.interleaved('GET round trip, concurrency 1 (vs raw undici Pool.request)', baseline, others, {
+      rounds: 7,
+      iterations: 400,
+      warmup: 400,
+    });
+    await report.interleaved('GET round trip, concurrency 64 (vs raw undici Pool.request)', baseline, others, {
+      rounds: 7,
+      iterations: 2_000,
+      warmup: 500,
+      concurrency: 64,
+    });
   } finally {
     await Promise.all([pool.close(), bare.close(), full.close()]);
     keepAlive.destroy();
-    const exited = once(child, 'exit');
-    child.disconnect();
-    await exited;
+    await server.close();
   }
 
   report.heap(
