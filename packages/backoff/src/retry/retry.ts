@@ -80,6 +80,13 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
   return new Retry(options);
 }
 
+/*
+ * A retry aborts an attempt's scope only once that attempt has settled (to cancel leftovers when
+ * it supersedes it), never while it runs: I/O handed abortSignalOf(ctx) then needs no signal of
+ * its own unless the caller or an enclosing timeout can abort it.
+ */
+const SETTLED_ONLY = Object.freeze({ abortedOnlyAfterSettling: true });
+
 class Retry implements RetryPolicy {
   readonly maxAttempts: number;
   readonly #backoff: Backoff;
@@ -125,7 +132,8 @@ class Retry implements RetryPolicy {
     const startedAt = this.#maxElapsedMs === Infinity ? 0 : this.#clock.now();
     // Without caller options the scope has no parent to unlink from, so it never needs disposing
     // on success; with them, RetryAttempt disposes itself if its signal is ever read.
-    const scope = options === undefined ? new AttemptScope(undefined, 1) : new RetryAttempt(options, 1);
+    const scope =
+      options === undefined ? new AttemptScope(undefined, 1, SETTLED_ONLY) : new RetryAttempt(options, 1, SETTLED_ONLY);
     let result: T | PromiseLike<T>;
     try {
       result = fn(scope);
@@ -217,7 +225,7 @@ class Retry implements RetryPolicy {
       if (signal?.aborted) return this.#aborted(signal);
 
       attempt++;
-      scope = new AttemptScope(options, attempt);
+      scope = new AttemptScope(options, attempt, SETTLED_ONLY);
       if (timed) attemptStartedAt = clock.now();
       try {
         const value = (await fn(scope)) as T;

@@ -149,3 +149,29 @@ describe('abortSignalOf', () => {
     expect(abortSignalOf({ signal, attempt: 1 })).toBe(signal);
   });
 });
+
+describe('abortSignalOf, for scopes aborted only after they settle (a retry’s attempts)', () => {
+  const settledOnly = { abortedOnlyAfterSettling: true };
+
+  it('is undefined when nothing above can abort the running attempt', () => {
+    expect(abortSignalOf(new AttemptScope(undefined, 2, settledOnly))).toBeUndefined();
+    expect(abortSignalOf(new AttemptScope(contextFor(undefined), 2, settledOnly))).toBeUndefined();
+  });
+
+  it('is the caller’s signal, unwrapped, when there is one', () => {
+    const signal = new AbortController().signal;
+    expect(abortSignalOf(new AttemptScope({ signal }, 1, settledOnly))).toBe(signal);
+    expect(abortSignalOf(new AttemptScope(contextFor({ signal }), 1, settledOnly))).toBe(signal);
+  });
+
+  it('is an enclosing timeout’s own signal, which does abort while running', () => {
+    const deadline = new AttemptScope(undefined, 1);
+    expect(abortSignalOf(new AttemptScope(deadline, 1, settledOnly))).toBe(deadline.signal);
+  });
+
+  it('is the scope’s own, aborted signal once it has been aborted', () => {
+    const scope = new AttemptScope(undefined, 1, settledOnly);
+    scope.abort(new Error('superseded'));
+    expect(abortSignalOf(scope)?.aborted).toBe(true);
+  });
+});

@@ -26,7 +26,23 @@ export function contextFor(options: ExecuteOptions | undefined): ExecutionContex
  * an optional signal; read `context.signal` where one is required.
  */
 export function abortSignalOf(context: ExecutionContext): AbortSignal | undefined {
-  return context instanceof PassThroughContext ? context.callerSignal : context.signal;
+  if (context instanceof PassThroughContext) return context.callerSignal;
+  if (context instanceof AttemptScope) return context[RUNNING_SIGNAL]();
+  return context.signal;
+}
+
+// Module-private: how abortSignalOf asks a scope for the signal that can abort it while it runs.
+const RUNNING_SIGNAL = Symbol('runningSignal');
+
+/** Options of {@link AttemptScope}. */
+export interface AttemptScopeOptions {
+  /**
+   * The owner aborts this scope only after the attempt has settled, to cancel leftovers (a retry
+   * superseding a failed attempt), never while it runs. While it runs, only the parent can abort
+   * it, so {@link abortSignalOf} hands I/O the parent's signal (or none) instead of building one.
+   * @default false
+   */
+  readonly abortedOnlyAfterSettling?: boolean | undefined;
 }
 
 class PassThroughContext implements ExecutionContext {
@@ -69,14 +85,26 @@ export class AttemptScope implements ExecutionContext {
   #aborted = false;
   #reason: unknown;
   #disposed = false;
+  readonly #abortedOnlyAfterSettling: boolean;
 
   /**
    * @param parent - the enclosing options or context; its signal is read only when this one is.
    * @param attempt - the attempt number; defaults to the parent's (or 1).
    */
-  constructor(parent: ExecuteOptions | undefined, attempt?: number) {
+  constructor(parent: ExecuteOptions | undefined, attempt?: number, options?: AttemptScopeOptions) {
     this.#parent = parent;
     this.attempt = attempt ?? parent?.attempt ?? 1;
+    this.#abortedOnlyAfterSettling = options?.abortedOnlyAfterSettling === true;
+  }
+
+  /** See {@link abortSignalOf}. */
+  [RUNNING_SIGNAL](): AbortSignal | undefined {
+    if (!this.#abortedOnlyAfterSettling || this.#aborted) return this.signal;
+    const parent = this.#parent;
+    if (parent === undefined) return undefined;
+    return (parent as { [CONTEXT]?: true })[CONTEXT] === true
+      ? abortSignalOf(parent as ExecutionContext)
+      : parent.signal;
   }
 
   /** Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. */
