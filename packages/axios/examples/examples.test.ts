@@ -36,6 +36,12 @@ describe('README examples', () => {
     expect(server.stats().requests).toBe(3);
   });
 
+  it('the repository README shows the five-line example exactly as it is here', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('./breaker-in-five-lines.ts', import.meta.url), 'utf8').trim();
+    expect(readme).toContain(`<!-- examples/breaker-in-five-lines.ts -->\n\`\`\`ts\n${source}\n\`\`\``);
+  });
+
   it('the README shows each example exactly as it is in examples/', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const file of ['breaker-in-five-lines.ts', 'full-stack.ts']) {
