@@ -6,7 +6,7 @@
  */
 export { type Client, createClient } from './client/client.ts';
 export type { ErrorMessage, RequestMessage, ResponseMessage } from './client/diagnostics.ts';
-export type { BreakerSource, ClientOptions, RequestOptions, Timeouts } from './client/options.ts';
+export type { BreakerSource, ClientOptions, PolicyOptions, RequestOptions, Timeouts } from './client/options.ts';
 export type { ClientStatus } from './client/status.ts';
 export {
   ClientClosedError,

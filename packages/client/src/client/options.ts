@@ -36,7 +36,55 @@ export type BreakerSource =
   | { for(origin: string): Policy };
 
 /** Options of `createClient`. */
-export interface ClientOptions {
+/**
+ * The policy options the client and {@link sentinelInterceptor} share: the layers (composed as
+ * retry → breaker → rate limit → `policies` → per-attempt timeout) and the HTTP hints they get.
+ */
+export interface PolicyOptions {
+  /** Outermost policy: a retry (any `Policy`). */
+  readonly retry?: Policy;
+  /** A circuit breaker: one policy for all origins, a factory per origin, or a group. */
+  readonly breaker?: BreakerSource;
+  /**
+   * Most per-origin breakers kept (least recently created are dropped) when `breaker` is a factory.
+   * @default 256
+   */
+  readonly maxBreakers?: number;
+  /** A rate limiter policy; `penalize(ms)` / `pauseUntil(t)` are called on Retry-After and RateLimit headers when present. */
+  readonly rateLimit?: Policy;
+  /** More policies, run inside the limiter, around each attempt (first outermost). */
+  readonly policies?: readonly Policy[];
+  /**
+   * Longest Retry-After the client will wait for; a longer one ends the request at once with the
+   * `HttpError` (marked non-retryable) instead of a day's sleep.
+   * @default 60_000
+   */
+  readonly maxRetryAfterMs?: number;
+  /**
+   * The idempotency key header.
+   * @default 'idempotency-key'
+   */
+  readonly idempotencyKeyHeader?: string;
+  /**
+   * Calendar time, for Retry-After dates and epoch rate-limit resets.
+   * @default systemWallClock
+   */
+  readonly wallClock?: WallClock;
+}
+
+/** The names of {@link PolicyOptions}, for option validation. */
+export const POLICY_OPTION_KEYS: readonly (keyof PolicyOptions)[] = Object.freeze([
+  'retry',
+  'breaker',
+  'maxBreakers',
+  'rateLimit',
+  'policies',
+  'maxRetryAfterMs',
+  'idempotencyKeyHeader',
+  'wallClock',
+]);
+
+export interface ClientOptions extends PolicyOptions {
   /** Base URL for relative paths; paths never leave its origin unless `allowAbsoluteUrls`. */
   readonly baseUrl?: string | URL;
   /**
@@ -91,25 +139,6 @@ export interface ClientOptions {
    * @default true
    */
   readonly throwOnHttpError?: boolean;
-  /** Outermost policy: a retry (any `Policy`). */
-  readonly retry?: Policy;
-  /** A circuit breaker: one policy for all origins, a factory per origin, or a group. */
-  readonly breaker?: BreakerSource;
-  /**
-   * Most per-origin breakers kept (least recently created are dropped) when `breaker` is a factory.
-   * @default 256
-   */
-  readonly maxBreakers?: number;
-  /** A rate limiter policy; `penalize(ms)` / `pauseUntil(t)` are called on Retry-After and RateLimit headers when present. */
-  readonly rateLimit?: Policy;
-  /** More policies, run inside the limiter, around each attempt (first outermost). */
-  readonly policies?: readonly Policy[];
-  /**
-   * Longest Retry-After the client will wait for; a longer one ends the request at once with the
-   * `HttpError` (marked non-retryable) instead of a day's sleep.
-   * @default 60_000
-   */
-  readonly maxRetryAfterMs?: number;
   /**
    * Add an idempotency key to every POST and PATCH (one key per logical request, the same on
    * every attempt), which makes them retryable.
@@ -117,20 +146,10 @@ export interface ClientOptions {
    */
   readonly idempotencyKey?: boolean;
   /**
-   * The idempotency key header.
-   * @default 'idempotency-key'
-   */
-  readonly idempotencyKeyHeader?: string;
-  /**
    * Monotonic time for timings and the total deadline.
    * @default systemClock
    */
   readonly clock?: Clock;
-  /**
-   * Calendar time, for Retry-After dates and epoch rate-limit resets.
-   * @default systemWallClock
-   */
-  readonly wallClock?: WallClock;
 }
 
 /** Per-request options. */

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { InvalidRequestError } from '../errors.ts';
 import { BreakerResolver, isBreakerSource } from '../policies/pipeline.ts';
 import { prepareHeaders } from '../request/prepare.ts';
-import type { ClientOptions, Timeouts } from './options.ts';
+import { type ClientOptions, POLICY_OPTION_KEYS, type Timeouts } from './options.ts';
 
 export interface ResolvedTimeouts {
   readonly connectMs: number;
@@ -39,6 +39,7 @@ export interface ResolvedClientOptions {
 }
 
 const KNOWN: readonly (keyof ClientOptions)[] = [
+  ...POLICY_OPTION_KEYS,
   'baseUrl',
   'allowAbsoluteUrls',
   'headers',
@@ -52,16 +53,8 @@ const KNOWN: readonly (keyof ClientOptions)[] = [
   'allowHttpsToHttp',
   'sensitiveHeaders',
   'throwOnHttpError',
-  'retry',
-  'breaker',
-  'maxBreakers',
-  'rateLimit',
-  'policies',
-  'maxRetryAfterMs',
   'idempotencyKey',
-  'idempotencyKeyHeader',
   'clock',
-  'wallClock',
 ];
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = Object.freeze({

@@ -8,26 +8,13 @@ import {
 } from '@sentinel/core';
 import { errorCodeOf, getHeader, isFailureBeforeSend, isIdempotentMethod, isRetryableStatus } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
-import type { BreakerSource } from '../client/options.ts';
+import { POLICY_OPTION_KEYS, type PolicyOptions } from '../client/options.ts';
 import { HttpError } from '../errors.ts';
 import { applyLimiterHints, penalizerOf, retryAfterMsOf } from '../policies/hints.ts';
 import { BreakerResolver, isBreakerSource, runThrough } from '../policies/pipeline.ts';
 
 /** Options of {@link sentinelInterceptor}: the client's policy options. */
-export interface SentinelInterceptorOptions {
-  readonly retry?: Policy;
-  readonly breaker?: BreakerSource;
-  /** @default 256 */
-  readonly maxBreakers?: number;
-  readonly rateLimit?: Policy;
-  readonly policies?: readonly Policy[];
-  /** @default 60_000 */
-  readonly maxRetryAfterMs?: number;
-  /** @default 'idempotency-key' */
-  readonly idempotencyKeyHeader?: string;
-  /** @default systemWallClock */
-  readonly wallClock?: WallClock;
-}
+export type SentinelInterceptorOptions = PolicyOptions;
 
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
@@ -59,16 +46,7 @@ function replayable(body: unknown): boolean {
  * exhausted on a retryable status, the handler gets the `HttpError` through `onResponseError`.
  */
 export function sentinelInterceptor(options: SentinelInterceptorOptions = {}): Dispatcher.DispatcherComposeInterceptor {
-  const opts = check.options(options, [
-    'retry',
-    'breaker',
-    'maxBreakers',
-    'rateLimit',
-    'policies',
-    'maxRetryAfterMs',
-    'idempotencyKeyHeader',
-    'wallClock',
-  ]);
+  const opts = check.options(options, POLICY_OPTION_KEYS);
   for (const name of ['retry', 'rateLimit'] as const) {
     const value = opts[name];
     if (value !== undefined && typeof value.execute !== 'function') check.fail(name, value, 'a policy');
