@@ -25,32 +25,29 @@ local burst = tonumber(ARGV[2]) * interval
 local n = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if tat < now then tat = now end
-local function left(t)
-  return math.floor((burst - (t - now)) * 1000 / interval)
+if n == 0 then
+  return {1, math.floor((burst - (tat - now)) * 1000 / interval), math.max(0, math.ceil(tat + interval - burst - now))}
 end
-local function store(t)
-  if t <= now then
-    redis.call('DEL', KEYS[1])
-  else
-    redis.call('SET', KEYS[1], string.format('%.3f', t), 'PX', math.ceil((t - now) / 1000) + 1)
+local wait = 0
+if n < 0 then
+  tat = tat + n * interval
+  if tat < now then tat = now end
+else
+  tat = tat + n * interval
+  wait = tat - burst - now
+  if wait > tonumber(ARGV[4]) then
+    tat = tat - n * interval
+    return {0, math.floor((burst - (tat - now)) * 1000 / interval), math.ceil(wait)}
   end
 end
-if n < 0 then
-  local back = tat + n * interval
-  if back < now then back = now end
-  store(back)
-  return {1, left(back), 0}
+-- No helper functions: Lua would build them as closures on every run of the script.
+if tat <= now then
+  redis.call('DEL', KEYS[1])
+else
+  -- string.format, not a number argument: Redis renders numbers with 14 digits, too few for µs.
+  redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
 end
-if n == 0 then
-  return {1, left(tat), math.max(0, math.ceil(tat + interval - burst - now))}
-end
-local nextTat = tat + n * interval
-local wait = nextTat - burst - now
-if wait > tonumber(ARGV[4]) then
-  return {0, left(tat), math.ceil(wait)}
-end
-store(nextTat)
-return {1, left(nextTat), math.max(0, math.ceil(wait))}
+return {1, math.floor((burst - (tat - now)) * 1000 / interval), math.max(0, math.ceil(wait))}
 `;
 
 /** SHA1 of the script, for EVALSHA. */
