@@ -133,10 +133,7 @@ export function resolveRetryOptions(options: RetryOptions | undefined): RetrySet
   ) {
     check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
   }
-  const clock = opts.clock ?? systemClock;
-  if (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function') {
-    check.fail('clock', clock, 'a Clock (an object with now() and sleep())');
-  }
+  const clock = check.clock('clock', opts.clock);
   return {
     maxAttempts,
     backoff: check.function<Backoff>('backoff', opts.backoff, defaultBackoff),

@@ -34,9 +34,6 @@ export function resolveConcurrencyOptions(options: ConcurrencyOptions): Resolved
     { integer: true, min: 0, allowInfinity: true },
     Number.POSITIVE_INFINITY,
   );
-  const clock = opts.clock ?? systemClock;
-  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
-    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
-  }
+  const clock = check.clock('clock', opts.clock);
   return { max, maxQueue, clock };
 }

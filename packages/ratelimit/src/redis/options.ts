@@ -91,10 +91,7 @@ export function resolveRedisOptions(options: RedisTokenBucketOptions): ResolvedR
   const localShare = check.number('localShare', opts.localShare, { greaterThan: 0, max: 1 }, 0.25);
   const commandTimeoutMs = check.number('commandTimeoutMs', opts.commandTimeoutMs, { greaterThan: 0 }, 250);
   const retryStoreAfterMs = check.number('retryStoreAfterMs', opts.retryStoreAfterMs, { min: 0 }, 1000);
-  const clock = opts.clock ?? systemClock;
-  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
-    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
-  }
+  const clock = check.clock('clock', opts.clock);
   return {
     redis: opts.redis as RedisClientLike,
     key: opts.key as string,

@@ -42,9 +42,6 @@ export function resolveSlidingWindowOptions(options: SlidingWindowOptions): Reso
     { integer: true, min: 0, allowInfinity: true },
     Number.POSITIVE_INFINITY,
   );
-  const clock = opts.clock ?? systemClock;
-  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
-    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
-  }
+  const clock = check.clock('clock', opts.clock);
   return { limit, windowMs, maxQueue, clock };
 }

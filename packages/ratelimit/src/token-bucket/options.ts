@@ -68,9 +68,6 @@ export function resolveTokenBucketOptions(owner: string, options: TokenBucketOpt
     Number.POSITIVE_INFINITY,
   );
   const lazyRefill = check.boolean('lazyRefill', opts.lazyRefill, true);
-  const clock = opts.clock ?? systemClock;
-  if (typeof clock !== 'object' || typeof clock.now !== 'function' || typeof clock.sleep !== 'function') {
-    check.fail('clock', clock, 'a Clock ({ now(), sleep(ms, signal) })');
-  }
+  const clock = check.clock('clock', opts.clock);
   return { capacity, refillPerSecond, initialTokens, maxQueue, lazyRefill, clock };
 }
