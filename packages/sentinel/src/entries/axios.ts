@@ -1,0 +1,2 @@
+/** `http-sentinel/axios`: the whole of `@sentinel/axios`. */
+export * from '@sentinel/axios';

@@ -1,0 +1,2 @@
+/** `http-sentinel/backoff`: the whole of `@sentinel/backoff`. */
+export * from '@sentinel/backoff';

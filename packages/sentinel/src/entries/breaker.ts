@@ -1,0 +1,2 @@
+/** `http-sentinel/breaker`: the whole of `@sentinel/breaker`. */
+export * from '@sentinel/breaker';

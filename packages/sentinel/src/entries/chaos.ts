@@ -1,0 +1,2 @@
+/** `http-sentinel/chaos`: the whole of `@sentinel/chaos`. */
+export * from '@sentinel/chaos';

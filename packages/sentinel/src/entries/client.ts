@@ -1,0 +1,2 @@
+/** `http-sentinel/client`: the whole of `@sentinel/client`. */
+export * from '@sentinel/client';

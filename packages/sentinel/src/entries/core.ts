@@ -1,0 +1,2 @@
+/** `http-sentinel/core`: the whole of `@sentinel/core`. */
+export * from '@sentinel/core';

@@ -1,0 +1,2 @@
+/** `http-sentinel/fetch`: the whole of `@sentinel/fetch`. */
+export * from '@sentinel/fetch';

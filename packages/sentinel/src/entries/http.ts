@@ -1,0 +1,2 @@
+/** `http-sentinel/http`: the whole of `@sentinel/http`. */
+export * from '@sentinel/http';

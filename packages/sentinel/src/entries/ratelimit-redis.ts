@@ -1,0 +1,2 @@
+/** `http-sentinel/ratelimit/redis`: the whole of `@sentinel/ratelimit/redis` (the token bucket shared through Redis). */
+export * from '@sentinel/ratelimit/redis';

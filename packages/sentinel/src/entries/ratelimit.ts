@@ -1,0 +1,2 @@
+/** `http-sentinel/ratelimit`: the whole of `@sentinel/ratelimit`. */
+export * from '@sentinel/ratelimit';

@@ -1,0 +1,2 @@
+/** `http-sentinel/workers`: the whole of `@sentinel/workers`. */
+export * from '@sentinel/workers';

@@ -1,0 +1,100 @@
+/**
+ * `http-sentinel`: HTTP Sentinel in one install. The root holds the everyday API of every package
+ * — the resilient client, the policies, the worker pool and load test, errors and guards — plus
+ * the seed's presets and `createResilientClient` / `createResilientPool`. Each package is also
+ * here whole, under a sub-path: `http-sentinel/core`, `/backoff`, `/breaker`, `/ratelimit`,
+ * `/http`, `/client`, `/workers`, `/chaos`, `/fetch`, `/axios` (axios is an optional peer: only
+ * that sub-path loads it), and the report renderer under `http-sentinel/report`.
+ */
+
+// backoff and retry
+export {
+  capped,
+  constant,
+  decorrelatedJitter,
+  equalJitter,
+  exponential,
+  fullJitter,
+  type RetryOptions,
+  type RetryPolicy,
+  retry,
+  retryBudget,
+} from '@sentinel/backoff';
+// circuit breaker
+export {
+  breakerGroup,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  CircuitOpenError,
+  circuitBreaker,
+  consecutive,
+  countWindow,
+  isCircuitOpenError,
+  timeWindow,
+} from '@sentinel/breaker';
+// the client
+export {
+  type Client,
+  ClientClosedError,
+  type ClientOptions,
+  ClientResponse,
+  type ClientStatus,
+  createClient,
+  HttpError,
+  isHttpError,
+  isNetworkError,
+  NetworkError,
+  type RequestOptions,
+  RequestTimeoutError,
+  sentinelInterceptor,
+  UnsafeRetryError,
+} from '@sentinel/client';
+// the contract, errors and guards
+export {
+  type Clock,
+  ConfigError,
+  compose,
+  isConfigError,
+  isRejectedError,
+  isSentinelError,
+  isTimeoutError,
+  type Policy,
+  RejectedError,
+  SentinelError,
+  systemClock,
+  TimeoutError,
+  timeout,
+} from '@sentinel/core';
+// any fetch
+export { sentinelFetch } from '@sentinel/fetch';
+// rate limits
+export {
+  concurrency,
+  isRateLimitedError,
+  keyed,
+  RateLimitedError,
+  rateLimit,
+  sharedTokenBucket,
+  slidingWindow,
+  tokenBucket,
+} from '@sentinel/ratelimit';
+// pools
+export {
+  isPoolClosedError,
+  isQueueFullError,
+  isWorkerCrashedError,
+  PoolClosedError,
+  QueueFullError,
+  WorkerCrashedError,
+} from '@sentinel/workers';
+// this package
+export {
+  type BreakerKnobs,
+  type Preset,
+  type PresetName,
+  presets,
+  type RateLimitKnobs,
+  type RetryKnobs,
+  type TimeoutKnobs,
+} from './presets/presets.ts';
+export { createResilientClient, type ResilientClientOptions } from './resilient-client/create-resilient-client.ts';
