@@ -1,0 +1,100 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureBuilt, PACKAGE_DIR, runCli, spawnCli } from '../test-support/built.ts';
+
+// The built bin, spawned as a user runs it; the build is turbo-cached (about a second when fresh).
+beforeAll(() => ensureBuilt(), 600_000);
+
+async function firstLine(read: () => string): Promise<string> {
+  await vi.waitFor(() => expect(read()).toContain('\n'), { timeout: 20_000, interval: 20 });
+  return read().split('\n')[0] as string;
+}
+
+describe('http-sentinel (built bin)', () => {
+  it('--version prints the package version; --help shows examples first', async () => {
+    const version = await runCli(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')).version}\n`);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.split('\n').slice(0, 5).join('\n')).toContain('Examples:');
+    for (const command of ['load', 'scrape', 'chaos']) {
+      const sub = await runCli([command, '--help']);
+      expect(sub.code, command).toBe(0);
+      expect(sub.stdout.indexOf('Examples:'), command).toBeLessThan(sub.stdout.indexOf('Options:'));
+    }
+  });
+
+  it('no command: the help on stderr and exit 2; an unknown command or flag: one line naming it, exit 2', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Commands:');
+    for (const [args, named] of [
+      [['stress'], '"stress"'],
+      [['--verbose'], '"--verbose"'],
+      [['chaos', '--nope'], '--nope'],
+      [['chaos', '--port', 'x'], '--port'],
+      [['chaos', '--port', '70000'], '--port'],
+      [['chaos', '--seed', '-3'], '--seed'],
+      [['chaos', '--profile', 'broken'], '--profile'],
+      [['chaos', '--fault', 'teapot'], '--fault'],
+      [['chaos', '--fault', '503,rate=2'], 'rate'],
+      [['chaos', 'extra'], '"extra"'],
+    ] as const) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr, args.join(' ')).toContain(named);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('chaos: prints its URL, injects the profile faults (seeded), and shuts down on SIGINT', async () => {
+    const cli = spawnCli(['chaos', '--profile', 'flaky', '--seed', '7', '--fault', '418,times=1']);
+    const url = await firstLine(cli.stdout);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const response = await request(`${url}/items/${i}`).catch(() => undefined); // resets are part of the profile
+      if (response === undefined) continue;
+      statuses.push(response.statusCode);
+      await response.body.dump();
+    }
+    expect(statuses[0]).toBe(418); // --fault first, once
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    expect(cli.stderr()).toContain('profile flaky');
+
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/chaos server stopped after \d+ requests/);
+    await expect(request(`${url}/after`)).rejects.toThrow(); // nothing listens any more
+  }, 60_000);
+
+  it('chaos --profile outage: takes every path down on a cycle and says so', async () => {
+    const cli = spawnCli(['chaos', '--profile', 'outage']);
+    const url = await firstLine(cli.stdout);
+    const response = await request(`${url}/x`);
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+    expect(cli.stderr()).toContain('healthy for 7 s');
+  }, 60_000);
+
+  it('chaos --port in use: one line and exit 2', async () => {
+    const first = spawnCli(['chaos']);
+    const url = await firstLine(first.stdout);
+    const port = new URL(url).port;
+    const second = await runCli(['chaos', '--port', port]);
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim()).toBe(`http-sentinel: --port ${port} is already in use`);
+    first.child.kill('SIGINT');
+    await once(first.child, 'close');
+  }, 60_000);
+});
