@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, PACKAGE_DIR } from '../test-support/built.ts';
+
+const exec = promisify(execFile);
+const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | { import: { default: string }; require: { default: string } }>;
+};
+const subPaths = Object.keys(manifest.exports).filter((key) => key !== './package.json');
+
+let folder: string;
+beforeAll(async () => {
+  await ensureBuilt();
+  folder = mkdtempSync(join(tmpdir(), 'sentinel-entries-'));
+}, 600_000);
+afterAll(() => {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('the built package, as Node loads it', () => {
+  it('exports the root, one sub-path per package and the report renderer', () => {
+    expect(subPaths).toEqual([
+      '.',
+      './core',
+      './core/testing',
+      './backoff',
+      './breaker',
+      './ratelimit',
+      './ratelimit/redis',
+      './http',
+      './client',
+      './workers',
+      './chaos',
+      './fetch',
+      './axios',
+      './report',
+    ]);
+  });
+
+  // Loaded by a plain `node` (vitest's workers resolve the source condition, which users never have).
+  interface Probe {
+    readonly cjs: string[];
+    readonly esm: string[];
+    readonly source?: string[];
+    readonly identical?: boolean;
+  }
+  let probes: Record<string, Probe>;
+  beforeAll(async () => {
+    const script = join(folder, 'probe.mjs');
+    writeFileSync(
+      script,
+      `import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const dir = ${JSON.stringify(PACKAGE_DIR)};
+const require = createRequire(join(dir, 'package.json'));
+const manifest = require('./package.json');
+const names = (m) => Object.keys(m).filter((k) => k !== '__esModule' && k !== 'default').sort();
+const out = {};
+for (const [subPath, target] of Object.entries(manifest.exports)) {
+  if (typeof target !== 'object') continue;
+  const cjs = require(join(dir, target.require.default));
+  const esm = await import(pathToFileURL(join(dir, target.import.default)).href);
+  const probe = { cjs: names(cjs), esm: names(esm) };
+  if (subPath !== '.' && subPath !== './report') {
+    // The ESM build of the source package, found through its own exports map.
+    const [pkg, ...rest] = subPath.slice(2).split('/');
+    const pkgJson = require.resolve('@sentinel/' + pkg + '/package.json');
+    const entry = require(pkgJson).exports[rest.length ? './' + rest.join('/') : '.'].import.default;
+    const source = await import(pathToFileURL(join(pkgJson, '..', entry)).href);
+    probe.source = names(source);
+    probe.identical = names(source).every((n) => source[n] === esm[n]);
+  }
+  out[subPath] = probe;
+}
+console.log(JSON.stringify(out));
+`,
+    );
+    const { stdout } = await exec(process.execPath, [script], { cwd: PACKAGE_DIR, timeout: 60_000 });
+    probes = JSON.parse(stdout) as Record<string, Probe>;
+  }, 60_000);
+
+  it.each(subPaths)('%s: the same names from require() and import()', (subPath) => {
+    const probe = probes[subPath] as Probe;
+    expect(probe.cjs).toEqual(probe.esm);
+    expect(probe.esm.length).toBeGreaterThan(0);
+  });
+
+  it.each(subPaths.filter((p) => p !== '.' && p !== './report'))('%s re-exports its whole package', (subPath) => {
+    const probe = probes[subPath] as Probe;
+    expect(probe.esm).toEqual(probe.source);
+    // The very same objects (no copies): a guard from one works on errors from the other.
+    expect(probe.identical).toBe(true);
+  });
+
+  // A resolve hook that fails any import of axios: it runs in Node's loader, where nothing is mocked.
+  async function importWithAxiosForbidden(entry: string) {
+    const hooks = join(folder, 'forbid-axios-hooks.mjs');
+    writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  if (/[\\\\/]node_modules[\\\\/](\\.pnpm[\\\\/]axios@[^\\\\/]+[\\\\/]node_modules[\\\\/])?axios[\\\\/]/.test(resolved.url)) {
+    throw new Error('axios was loaded, by ' + context.parentURL);
+  }
+  return resolved;
+}
+`,
+    );
+    const register = join(folder, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const script = `await import(${JSON.stringify(pathToFileURL(join(PACKAGE_DIR, entry)).href)});
+const cjs = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(join(PACKAGE_DIR, entry.replace(/\.js$/, '.cjs')))});
+const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).filter((k) => /[\\\\/]axios[\\\\/]/.test(k) && !/@sentinel|sentinel[\\\\/]dist|packages[\\\\/]axios/.test(k));
+if (loaded.length > 0) throw new Error('axios was required: ' + loaded[0]);
+console.log(Object.keys(cjs).length);`;
+    return exec(process.execPath, ['--import', pathToFileURL(register).href, '--input-type=module', '-e', script], {
+      cwd: PACKAGE_DIR,
+      timeout: 30_000,
+    });
+  }
+
+  it('importing or requiring the root never loads axios (an optional peer)', async () => {
+    const { stdout } = await importWithAxiosForbidden('dist/index.js');
+    expect(Number(stdout.trim())).toBeGreaterThan(50);
+  });
+
+  it('...while http-sentinel/axios does load it (the check above can fail)', async () => {
+    await expect(importWithAxiosForbidden('dist/axios/index.js')).rejects.toThrow(/axios was (loaded|required)/);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import * as report from './entries/report.ts';
+import * as root from './index.ts';
+
+// The public surface changes only on purpose: update these lists in the same commit as a changeset.
+describe('public exports', () => {
+  it('http-sentinel', () => {
+    expect(Object.keys(root).sort()).toMatchInlineSnapshot(`
+      [
+        "CircuitOpenError",
+        "ClientClosedError",
+        "ClientResponse",
+        "ConfigError",
+        "HttpError",
+        "NetworkError",
+        "PoolClosedError",
+        "QueueFullError",
+        "RateLimitedError",
+        "RejectedError",
+        "RequestTimeoutError",
+        "SentinelError",
+        "TimeoutError",
+        "UnsafeRetryError",
+        "WorkerCrashedError",
+        "breakerGroup",
+        "capped",
+        "circuitBreaker",
+        "compose",
+        "concurrency",
+        "consecutive",
+        "constant",
+        "countWindow",
+        "createClient",
+        "createResilientClient",
+        "decorrelatedJitter",
+        "equalJitter",
+        "exponential",
+        "fullJitter",
+        "isCircuitOpenError",
+        "isConfigError",
+        "isHttpError",
+        "isNetworkError",
+        "isPoolClosedError",
+        "isQueueFullError",
+        "isRateLimitedError",
+        "isRejectedError",
+        "isSentinelError",
+        "isTimeoutError",
+        "isWorkerCrashedError",
+        "keyed",
+        "presets",
+        "rateLimit",
+        "retry",
+        "retryBudget",
+        "sentinelFetch",
+        "sentinelInterceptor",
+        "sharedTokenBucket",
+        "slidingWindow",
+        "systemClock",
+        "timeWindow",
+        "timeout",
+        "tokenBucket",
+      ]
+    `);
+  });
+
+  it('http-sentinel/report', () => {
+    expect(Object.keys(report).sort()).toMatchInlineSnapshot(`
+      [
+        "breakerTrack",
+        "renderReportHtml",
+        "validateReportDocument",
+      ]
+    `);
+  });
+});
