@@ -11,3 +11,10 @@ export {
   QueueFullError,
   WorkerCrashedError,
 } from './errors.ts';
+export type { LatencySummary, PercentilePoint } from './latency/latency-histogram.ts';
+export type { TaskEndEvent, WorkerErrorEvent, WorkerPhase } from './pool/events.ts';
+export type { MapOptions, MapResult } from './pool/map.ts';
+export type { SetupContext, WorkerPoolOptions } from './pool/options.ts';
+export type { DurationStats, PoolStats, WorkerStats } from './pool/stats.ts';
+export type { TaskContext, TaskFunction } from './pool/task.ts';
+export { type CloseOptions, createWorkerPool, type RunOptions, type WorkerPool } from './pool/worker-pool.ts';
