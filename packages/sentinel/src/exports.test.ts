@@ -69,6 +69,7 @@ describe('public exports', () => {
       [
         "breakerTrack",
         "renderReportHtml",
+        "serveDashboard",
         "validateReportDocument",
       ]
     `);

@@ -21,3 +21,9 @@ export type {
 } from '../report/document.ts';
 export { type RenderReportOptions, renderReportHtml } from '../report/render-html.ts';
 export { validateReportDocument } from '../report/validate.ts';
+export {
+  type Dashboard,
+  type DashboardRoute,
+  type ServeDashboardOptions,
+  serveDashboard,
+} from '../report/serve-dashboard.ts';
