@@ -80,12 +80,15 @@ export {
 } from '@sentinel/ratelimit';
 // pools
 export {
+  createWorkerPool,
   isPoolClosedError,
   isQueueFullError,
   isWorkerCrashedError,
   PoolClosedError,
   QueueFullError,
   WorkerCrashedError,
+  type WorkerPool,
+  type WorkerPoolOptions,
 } from '@sentinel/workers';
 // this package
 export {
@@ -98,3 +101,8 @@ export {
   type TimeoutKnobs,
 } from './presets/presets.ts';
 export { createResilientClient, type ResilientClientOptions } from './resilient-client/create-resilient-client.ts';
+export {
+  createResilientPool,
+  type ResilientPoolOptions,
+  type ResilientWorker,
+} from './resilient-pool/create-resilient-pool.ts';
