@@ -10,9 +10,11 @@ describe('public exports', () => {
         "QueueFullError",
         "WorkerCrashedError",
         "createWorkerPool",
+        "formatReport",
         "isPoolClosedError",
         "isQueueFullError",
         "isWorkerCrashedError",
+        "loadTest",
       ]
     `);
   });
