@@ -81,9 +81,13 @@ export {
 // pools
 export {
   createWorkerPool,
+  formatReport,
   isPoolClosedError,
   isQueueFullError,
   isWorkerCrashedError,
+  type LoadTestOptions,
+  type LoadTestReport,
+  loadTest,
   PoolClosedError,
   QueueFullError,
   WorkerCrashedError,

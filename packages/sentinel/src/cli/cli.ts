@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from './args.ts';
 import { chaosCommand } from './commands/chaos.ts';
+import { loadCommand } from './commands/load.ts';
 import { scrapeCommand } from './commands/scrape.ts';
 import { MAIN_HELP } from './help.ts';
 import { holdProcessOpen } from './hold-open.ts';
@@ -31,6 +32,7 @@ function version(): string {
 }
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], term: Terminal) => Promise<number>>> = {
+  load: loadCommand,
   scrape: scrapeCommand,
   chaos: chaosCommand,
 };

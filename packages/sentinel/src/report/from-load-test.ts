@@ -1,6 +1,6 @@
 import type { LoadTestReport } from '@sentinel/workers';
 import { type BreakerTransition, breakerTrack } from './breaker-track.ts';
-import type { BreakerInterval, MarkedWindow, ReportEvent, ReportPhase } from './document.ts';
+import type { BreakerInterval, MarkedWindow, ReportEvent, ReportPhase, TimelinePoint } from './document.ts';
 
 /** Options of {@link phaseFromLoadTestReport}. */
 export interface LoadTestPhaseOptions {
@@ -16,6 +16,31 @@ export interface LoadTestPhaseOptions {
 const STATES: readonly string[] = ['open', 'half-open', 'closed'];
 
 /**
+ * The timeline as rates. Entry `second` covers [second, second + 1) and is plotted at its end.
+ * The run's last second is usually cut short: its counts are scaled to a full second when it
+ * covers at least a quarter of one, and it is left out of the chart (not the totals) otherwise —
+ * 8 requests in the last 30 ms are not a throughput of 8 per second.
+ */
+function perSecond(report: LoadTestReport): TimelinePoint[] {
+  const elapsed = report.elapsedMs / 1000;
+  const points: TimelinePoint[] = [];
+  for (const entry of report.timeline) {
+    const covered = Math.min(1, elapsed - entry.second);
+    if (covered < 0.25) continue;
+    const scale = (n: number) => (covered >= 1 ? n : Math.round((n / covered) * 10) / 10);
+    points.push({
+      t: entry.second + covered,
+      requests: scale(entry.requests),
+      ok: scale(entry.ok),
+      failed: scale(entry.failed),
+      retries: scale(entry.retries),
+      ...(entry.p99 === null ? {} : { p99: entry.p99 }),
+    });
+  }
+  return points;
+}
+
+/**
  * One report phase from a `@sentinel/workers` `LoadTestReport`: its totals, its per-second
  * timeline, its HDR percentile curve, and one breaker track per worker and origin that changed
  * state (workers whose breakers stayed closed get no row).
@@ -25,7 +50,8 @@ export function phaseFromLoadTestReport(report: LoadTestReport, options: LoadTes
   const byTrack = new Map<string, BreakerTransition[]>();
   for (const change of report.breakerTransitions) {
     if (!STATES.includes(change.to)) continue;
-    const name = change.origin === '*' ? `worker ${change.workerIndex}` : `worker ${change.workerIndex} · ${change.origin}`;
+    const name =
+      change.origin === '*' ? `worker ${change.workerIndex}` : `worker ${change.workerIndex} · ${change.origin}`;
     let list = byTrack.get(name);
     if (list === undefined) byTrack.set(name, (list = []));
     list.push({ t: change.atMs / 1000, to: change.to as BreakerInterval['state'] });
@@ -51,15 +77,7 @@ export function phaseFromLoadTestReport(report: LoadTestReport, options: LoadTes
       errors: report.errors,
       latencyMs: report.latencyMs,
     },
-    // Entry `second` covers [second, second + 1): plotted at its end, as "in the second up to t".
-    timeline: report.timeline.map((entry) => ({
-      t: entry.second + 1,
-      requests: entry.requests,
-      ok: entry.ok,
-      failed: entry.failed,
-      retries: entry.retries,
-      ...(entry.p99 === null ? {} : { p99: entry.p99 }),
-    })),
+    timeline: perSecond(report),
     latencyCurve: report.latencyDistribution,
     breakers: [...byTrack].map(([name, changes]) => breakerTrack(name, changes, endT)),
     windows: options.windows ?? [],

@@ -1,11 +1,16 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import type { Client } from '@sentinel/client';
+import { dirname, resolve } from 'node:path';
+import type { RetryPolicy } from '@sentinel/backoff';
+import type { CircuitBreaker } from '@sentinel/breaker';
+import type { ClientOptions } from '@sentinel/client';
 import { isConfigError } from '@sentinel/core';
 import { formatReport, type LoadTestProgress, type LoadTestReport, loadTest } from '@sentinel/workers';
+import type { PresetName } from '../../presets/presets.ts';
 import { phaseFromLoadTestReport } from '../../report/from-load-test.ts';
 import { renderReportHtml } from '../../report/render-html.ts';
-import { createResilientClient } from '../../resilient-client/create-resilient-client.ts';
+import { createResilientClient, resilientClientOptions } from '../../resilient-client/create-resilient-client.ts';
 import {
   durationFlag,
   httpUrl,
@@ -17,7 +22,7 @@ import {
   UsageError,
 } from '../args.ts';
 import { LOAD_HELP } from '../help.ts';
-import { paint, ProgressLine, type Terminal } from '../terminal.ts';
+import { ProgressLine, paint, type Terminal } from '../terminal.ts';
 import { abortOnInterrupt } from './interrupt.ts';
 import { headersFlag, presetFlag } from './shared-flags.ts';
 
@@ -43,18 +48,35 @@ interface LiveCounters {
   readonly openBreakers: number;
 }
 
-/** Retries and open breakers over every worker's client, for the progress line. */
-function liveCounters(clients: readonly Client[]): LiveCounters {
+/**
+ * Client options for each worker, built as createResilientClient would, with the retries and
+ * breakers watched for the progress line. loadTest creates the clients from them, so it also
+ * records every breaker transition exactly (not by sampling).
+ */
+function watchedClients(preset: PresetName, headers: [string, string][]) {
   let retries = 0;
-  let openBreakers = 0;
-  for (const client of clients) {
-    const status = client.status();
-    retries += status.retries;
-    for (const breaker of Object.values(status.breakers)) {
-      if ((breaker as { state?: unknown } | null)?.state === 'open') openBreakers++;
-    }
-  }
-  return { retries, openBreakers };
+  const breakers: { readonly state: string }[] = [];
+  return {
+    options(): ClientOptions {
+      const options = resilientClientOptions({ preset, headers });
+      (options.retry as RetryPolicy | undefined)?.onRetry(() => {
+        retries++;
+      });
+      const factory = options.breaker as ((origin: string) => CircuitBreaker) | undefined;
+      if (factory === undefined) return options;
+      return {
+        ...options,
+        breaker: (origin: string) => {
+          const breaker = factory(origin);
+          breakers.push(breaker);
+          return breaker;
+        },
+      };
+    },
+    counters(): LiveCounters {
+      return { retries, openBreakers: breakers.filter((b) => b.state === 'open').length };
+    },
+  };
 }
 
 function progressLine(p: LoadTestProgress, live: LiveCounters, stopping: boolean): string {
@@ -99,7 +121,8 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   const minSuccess = numberFlag('--min-success', stringFlag(parsed, 'min-success'), { min: 0, max: 1 }) ?? 0;
   const preset = presetFlag(parsed);
   const method = (stringFlag(parsed, 'method') ?? 'GET').toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method must be an HTTP method such as GET or POST; got "${method}"`);
+  if (!/^[A-Z]+$/.test(method))
+    throw new UsageError(`--method must be an HTTP method such as GET or POST; got "${method}"`);
   const headers = headersFlag(parsed);
   const body = stringFlag(parsed, 'body');
   if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
@@ -107,6 +130,12 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   }
   const reportFile = stringFlag(parsed, 'report');
   const json = parsed.values.json === true;
+  if (reportFile !== undefined) {
+    // A report that cannot be written should fail now, not after a ten-minute run.
+    await access(dirname(resolve(reportFile)), constants.W_OK).catch(() => {
+      throw new UsageError(`--report ${reportFile}: its folder does not exist or cannot be written`);
+    });
+  }
   // Every knob and header is validated here, before the target is touched.
   try {
     await createResilientClient({ preset, headers }).close();
@@ -116,7 +145,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   }
   await probe(url);
 
-  const clients: Client[] = [];
+  const clients = watchedClients(preset, headers);
   const controller = new AbortController();
   const removeHandlers = abortOnInterrupt(controller);
   const progress = new ProgressLine(term);
@@ -131,15 +160,12 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
       workers,
       ...(durationMs === undefined ? { requestsPerWorker: requests ?? 1_000 } : { durationMs }),
       ...(rate === undefined ? {} : { rate }),
-      setup: () => {
-        const client = createResilientClient({ preset, headers });
-        clients.push(client);
-        return { client };
-      },
+      clientOptions: () => clients.options(),
       request: ({ client }, context) =>
         client.request(method, target, { signal: context.signal, ...(body === undefined ? {} : { body }) }),
       signal: controller.signal,
-      onProgress: (p) => progress.update(progressLine(p, liveCounters(clients), controller.signal.aborted), p.done === p.total),
+      onProgress: (p) =>
+        progress.update(progressLine(p, clients.counters(), controller.signal.aborted), p.done === p.total),
     });
   } finally {
     removeHandlers();
@@ -164,7 +190,9 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
       await writeFile(reportFile, html);
       term.err.write(`report written to ${reportFile}\n`);
     } catch (error) {
-      throw new RunError(`cannot write the report to "${reportFile}" (${(error as { code?: string }).code ?? 'error'})`);
+      throw new RunError(
+        `cannot write the report to "${reportFile}" (${(error as { code?: string }).code ?? 'error'})`,
+      );
     }
   }
   if (report.aborted) {
