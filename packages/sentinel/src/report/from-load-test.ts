@@ -52,8 +52,8 @@ export function phaseFromLoadTestReport(report: LoadTestReport, options: LoadTes
     if (!STATES.includes(change.to)) continue;
     const name =
       change.origin === '*' ? `worker ${change.workerIndex}` : `worker ${change.workerIndex} · ${change.origin}`;
-    let list = byTrack.get(name);
-    if (list === undefined) byTrack.set(name, (list = []));
+    const list = byTrack.get(name) ?? [];
+    byTrack.set(name, list);
     list.push({ t: change.atMs / 1000, to: change.to as BreakerInterval['state'] });
   }
   const events: ReportEvent[] = [...(options.events ?? [])];
