@@ -32,9 +32,12 @@ describe('public exports', () => {
         "countWindow",
         "createClient",
         "createResilientClient",
+        "createResilientPool",
+        "createWorkerPool",
         "decorrelatedJitter",
         "equalJitter",
         "exponential",
+        "formatReport",
         "fullJitter",
         "isCircuitOpenError",
         "isConfigError",
@@ -48,6 +51,7 @@ describe('public exports', () => {
         "isTimeoutError",
         "isWorkerCrashedError",
         "keyed",
+        "loadTest",
         "presets",
         "rateLimit",
         "retry",
@@ -68,6 +72,7 @@ describe('public exports', () => {
     expect(Object.keys(report).sort()).toMatchInlineSnapshot(`
       [
         "breakerTrack",
+        "phaseFromLoadTestReport",
         "renderReportHtml",
         "serveDashboard",
         "validateReportDocument",

@@ -80,12 +80,19 @@ export {
 } from '@sentinel/ratelimit';
 // pools
 export {
+  createWorkerPool,
+  formatReport,
   isPoolClosedError,
   isQueueFullError,
   isWorkerCrashedError,
+  type LoadTestOptions,
+  type LoadTestReport,
+  loadTest,
   PoolClosedError,
   QueueFullError,
   WorkerCrashedError,
+  type WorkerPool,
+  type WorkerPoolOptions,
 } from '@sentinel/workers';
 // this package
 export {
@@ -98,3 +105,8 @@ export {
   type TimeoutKnobs,
 } from './presets/presets.ts';
 export { createResilientClient, type ResilientClientOptions } from './resilient-client/create-resilient-client.ts';
+export {
+  createResilientPool,
+  type ResilientPoolOptions,
+  type ResilientWorker,
+} from './resilient-pool/create-resilient-pool.ts';

@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from './args.ts';
 import { chaosCommand } from './commands/chaos.ts';
+import { loadCommand } from './commands/load.ts';
+import { scrapeCommand } from './commands/scrape.ts';
 import { MAIN_HELP } from './help.ts';
+import { holdProcessOpen } from './hold-open.ts';
 import { paint, processTerminal, type Terminal } from './terminal.ts';
 
 /** This package's version, from the nearest package.json named http-sentinel (dist/ or src/cli/). */
@@ -29,6 +32,8 @@ function version(): string {
 }
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], term: Terminal) => Promise<number>>> = {
+  load: loadCommand,
+  scrape: scrapeCommand,
   chaos: chaosCommand,
 };
 
@@ -49,7 +54,12 @@ export async function run(argv: readonly string[], term: Terminal = processTermi
       const what = first.startsWith('-') ? 'flag' : 'command';
       throw new UsageError(`unknown ${what} "${first}"; commands: load, scrape, chaos (see http-sentinel --help)`);
     }
-    return await command(rest, term);
+    const release = holdProcessOpen();
+    try {
+      return await command(rest, term);
+    } finally {
+      release();
+    }
   } catch (error) {
     if (error instanceof UsageError || error instanceof RunError) {
       term.err.write(`${paint(term, 'red', 'http-sentinel:')} ${error.message}\n`);

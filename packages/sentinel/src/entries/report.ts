@@ -19,6 +19,7 @@ export type {
   ReportPhase,
   TimelinePoint,
 } from '../report/document.ts';
+export { type LoadTestPhaseOptions, phaseFromLoadTestReport } from '../report/from-load-test.ts';
 export { type RenderReportOptions, renderReportHtml } from '../report/render-html.ts';
 export { validateReportDocument } from '../report/validate.ts';
 export {

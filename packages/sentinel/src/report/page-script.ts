@@ -152,24 +152,35 @@ export const PAGE_SCRIPT = String.raw`(function () {
     curve = curve.slice().sort(function (a, b) { return a.percentile - b.percentile; });
     var finite = curve.filter(function (p) { return p.percentile < 100; });
     var lastX = finite.length ? -Math.log10(1 - finite[finite.length - 1].percentile / 100) : 0;
-    var xs = [], ys = [], labels = {};
+    var maxX = Math.max(Math.ceil(lastX) + 0.5, 1);
+    var xs = [], ys = [];
     curve.forEach(function (p) {
-      var x = p.percentile >= 100 ? Math.max(lastX + 1, 1) : -Math.log10(1 - p.percentile / 100);
-      xs.push(x); ys.push(p.ms);
-      labels[x.toFixed(4)] = p.percentile >= 100 ? 'max' : ('p' + String(p.percentile).replace(/\.0+$/, ''));
+      xs.push(p.percentile >= 100 ? maxX : -Math.log10(1 - p.percentile / 100));
+      ys.push(p.ms);
     });
+    // Ticks at the "nines" (p50, p90, p99, p99.9 …) up to the data, and at the max.
+    var ticks = [[0, 'p0'], [Math.log10(2), 'p50'], [1, 'p90'], [2, 'p99'], [3, 'p99.9'], [4, 'p99.99'], [5, 'p99.999']]
+      .filter(function (t) { return t[0] <= lastX + 1e-9 && t[0] >= Math.min.apply(null, xs) - 1e-9; });
+    ticks.push([maxX, 'max']);
+    var labels = {};
+    ticks.forEach(function (t) { labels[t[0].toFixed(4)] = t[1]; });
+    var nameOf = function (x) {
+      if (x === maxX) return 'max';
+      var q = 100 * (1 - Math.pow(10, -x));
+      return 'p' + (q >= 99.9 ? q.toFixed(3) : q >= 99 ? q.toFixed(2) : q.toFixed(1)).replace(/\.?0+$/, '');
+    };
     var opts = {
       width: chartWidth(container), height: 220,
-      scales: { x: { time: false, range: [Math.min.apply(null, xs) - 0.1, Math.max.apply(null, xs) + 0.2] } },
+      scales: { x: { time: false, range: [Math.min.apply(null, xs) - 0.1, maxX + 0.2] } },
       axes: [
         { label: 'percentile (log scale of 1 / (1 − q))', stroke: '#333', grid: { stroke: '#eee' },
-          splits: function () { return xs; },
+          splits: function () { return ticks.map(function (t) { return t[0]; }); },
           values: function (u, splits) { return splits.map(function (s) { return labels[s.toFixed(4)] || ''; }); } },
         { label: 'latency (ms)', stroke: '#333', grid: { stroke: '#eee' }, size: 64 }
       ],
-      series: [{ label: 'percentile', value: function (u, v) { return v == null ? '–' : (labels[v.toFixed(4)] || ''); } },
+      series: [{ label: 'percentile', value: function (u, v) { return v == null ? '–' : nameOf(v); } },
         { label: 'latency (ms)', stroke: C.blue, width: 2, fill: 'rgba(0, 114, 178, 0.08)',
-          points: { show: true, size: 7, fill: C.blue },
+          points: { show: xs.length <= 12, size: 7, fill: C.blue },
           value: function (u, v) { return v == null ? '–' : ms(v); } }],
       legend: { live: true }
     };

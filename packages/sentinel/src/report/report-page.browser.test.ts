@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, launchBrowser } from '../test-support/browser.ts';
+import { browserUnavailable, inkPerChart, launchBrowser } from '../test-support/browser.ts';
 import { sampleReport } from '../test-support/sample-report.ts';
 import { renderReportHtml } from './render-html.ts';
 
@@ -29,42 +29,6 @@ async function watch(browser: Browser): Promise<Watched> {
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));
   return { page, problems, requests };
-}
-
-// The DOM as far as inkPerChart uses it (the repo's tsconfig has no DOM lib).
-interface Canvas {
-  readonly width: number;
-  readonly height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface ChartBox {
-  readonly dataset: { chart?: string };
-  querySelector(selector: 'canvas'): Canvas | null;
-  querySelectorAll(selector: string): { length: number };
-}
-declare const document: { querySelectorAll(selector: string): Iterable<ChartBox> };
-
-/** Per chart: its kind and how many saturated (series-coloured) pixels or state rectangles it drew. */
-function inkPerChart(page: Page) {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-chart]')).map((box) => {
-      const kind = box.dataset.chart ?? '';
-      const canvas = box.querySelector('canvas');
-      if (canvas === null) {
-        return { kind, ink: box.querySelectorAll('rect[data-state="open"], rect[data-state="half-open"]').length };
-      }
-      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      let ink = 0;
-      // Axes, grid and window shading are greys or pale tints; series strokes are saturated colours.
-      for (let i = 0; i < data.length; i += 4) {
-        const r = data[i] as number;
-        const g = data[i + 1] as number;
-        const b = data[i + 2] as number;
-        if ((data[i + 3] as number) > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) ink++;
-      }
-      return { kind, ink };
-    }),
-  );
 }
 
 describe.skipIf(unavailable !== undefined)('the report page in chromium', () => {

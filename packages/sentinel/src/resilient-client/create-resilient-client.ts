@@ -1,6 +1,6 @@
 import { type Backoff, equalJitter, exponential, fullJitter, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
-import { type BreakerSource, type Client, createClient } from '@sentinel/client';
+import { type BreakerSource, type Client, type ClientOptions, createClient } from '@sentinel/client';
 import type { Clock, Policy, Random } from '@sentinel/core';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
 import type { Preset } from '../presets/presets.ts';
@@ -75,12 +75,21 @@ export function buildPresetPolicies(
  *   or a knob value out of range.
  */
 export function createResilientClient(options: ResilientClientOptions = {}): Client {
+  return createClient(resilientClientOptions(options));
+}
+
+/**
+ * The `createClient` options `createResilientClient` would use: the preset's policies built
+ * fresh, the overrides applied. For tools that create the client themselves (`loadTest`'s
+ * `clientOptions`), so they can watch the breakers as they are made.
+ */
+export function resilientClientOptions(options: ResilientClientOptions = {}): ClientOptions {
   const { settings, custom, client, random } = resolveResilientOptions(options);
   const built = buildPresetPolicies(settings, client.clock, random);
   const retryPolicy = custom.retry ?? built.retry;
   const breaker = custom.breaker ?? built.breaker;
   const limiter = custom.rateLimit ?? built.rateLimit;
-  return createClient({
+  return {
     ...client,
     ...(retryPolicy === undefined ? {} : { retry: retryPolicy }),
     ...(breaker === undefined ? {} : { breaker }),
@@ -88,7 +97,7 @@ export function createResilientClient(options: ResilientClientOptions = {}): Cli
     timeouts: settings.timeouts,
     connections: settings.connections,
     maxRetryAfterMs: settings.maxRetryAfterMs,
-  });
+  };
 }
 
 export type { ResilientClientOptions };

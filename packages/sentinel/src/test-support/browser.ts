@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium: the only browser the tests use (nothing is ever downloaded). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,4 +30,40 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+// The DOM as far as inkPerChart uses it (the repo's tsconfig has no DOM lib).
+interface Canvas {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+interface ChartBox {
+  readonly dataset: { chart?: string };
+  querySelector(selector: 'canvas'): Canvas | null;
+  querySelectorAll(selector: string): { length: number };
+}
+declare const document: { querySelectorAll(selector: string): Iterable<ChartBox> };
+
+/** Per chart: its kind and how many saturated (series-coloured) pixels or state rectangles it drew. */
+export function inkPerChart(page: Page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-chart]')).map((box) => {
+      const kind = box.dataset.chart ?? '';
+      const canvas = box.querySelector('canvas');
+      if (canvas === null) {
+        return { kind, ink: box.querySelectorAll('rect[data-state="open"], rect[data-state="half-open"]').length };
+      }
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      // Axes, grid and window shading are greys or pale tints; series strokes are saturated colours.
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i] as number;
+        const g = data[i + 1] as number;
+        const b = data[i + 2] as number;
+        if ((data[i + 3] as number) > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) ink++;
+      }
+      return { kind, ink };
+    }),
+  );
 }

@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { LoadTestReport } from '@sentinel/workers';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { validateReportDocument } from '../report/validate.ts';
+import { browserUnavailable, inkPerChart, launchBrowser } from '../test-support/browser.ts';
+import { ensureBuilt, runCli, spawnCli } from '../test-support/built.ts';
+
+beforeAll(() => ensureBuilt(), 600_000);
+
+let server: ChaosServer;
+let folder: string;
+beforeEach(async () => {
+  server = await startChaosServer({ seed: 5 });
+  folder = mkdtempSync(join(tmpdir(), 'sentinel-load-'));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('http-sentinel load (built bin)', () => {
+  it('--json: a report whose counts match what the server saw; --report: a page that draws it', async () => {
+    server.route('/api', [
+      { type: 'status', status: 503, rate: 0.1 },
+      { type: 'reset-before-headers', rate: 0.03 },
+    ]);
+    const page = join(folder, 'report.html');
+    const result = await runCli(['load', `${server.url}/api`, '-w', '8', '-n', '50', '--json', '--report', page]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as LoadTestReport;
+    expect(report).toMatchObject({ requests: 400, workers: 8, aborted: false, model: 'closed' });
+    expect(report.attempts).toBe(server.stats().requests); // every attempt reached the server once
+    expect(report.retries).toBeGreaterThan(0);
+    expect(report.successRate).toBeGreaterThanOrEqual(0.99);
+    expect(report.latencyMs.p99).toBeGreaterThan(0);
+    expect(result.stderr).toContain('latency'); // the table goes to stderr with --json
+    expect(result.stderr).toContain(`report written to ${page}`);
+
+    const html = readFileSync(page, 'utf8');
+    const json = /<script type="application\/json" id="sentinel-report-data">(.*?)<\/script>/s.exec(
+      html,
+    )?.[1] as string;
+    const doc = validateReportDocument(JSON.parse(json));
+    expect(doc.phases[0]?.summary.requests).toBe(400);
+
+    if (browserUnavailable() !== undefined) return;
+    const browser = await launchBrowser();
+    try {
+      const tab = await browser.newPage();
+      const problems: string[] = [];
+      tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      tab.on('pageerror', (e) => problems.push(e.message));
+      await tab.goto(pathToFileURL(page).href);
+      await tab.waitForSelector('body[data-rendered="1"]');
+      expect(problems).toEqual([]);
+      const charts = await inkPerChart(tab);
+      expect(charts.map((c) => c.kind)).toEqual(expect.arrayContaining(['throughput', 'errors', 'latency']));
+      for (const chart of charts) expect(chart.ink, chart.kind).toBeGreaterThan(3);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('without --json the table goes to stdout; --min-success fails the run (exit 1) when the rate is below it', async () => {
+    server.route('/down', [{ type: 'status', status: 503 }]);
+    const result = await runCli([
+      'load',
+      `${server.url}/down`,
+      '-w',
+      '2',
+      '-n',
+      '3',
+      '--preset',
+      'hft',
+      '--min-success',
+      '0.5',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('latency');
+    expect(result.stderr).toMatch(/success rate 0\.00 % is below --min-success 50 %/);
+  }, 60_000);
+
+  it('a target that refuses connections: one line, exit 1', async () => {
+    const result = await runCli(['load', 'http://127.0.0.1:1/', '-n', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('http-sentinel: cannot connect to http://127.0.0.1:1 (ECONNREFUSED)');
+  }, 60_000);
+
+  it('bad usage: exit 2 with one line naming what is wrong', async () => {
+    const url = `${server.url}/x`;
+    for (const [args, named] of [
+      [['load'], 'missing URL'],
+      [['load', 'ftp://127.0.0.1/x'], 'http:// or https://'],
+      [['load', 'not a url'], 'not a URL'],
+      [['load', url, '-w', '-1'], '-w'],
+      [['load', url, '-w', 'ten'], '--workers'],
+      [['load', url, '-n', '0'], '--requests'],
+      [['load', url, '-n', '5', '-d', '1s'], '--duration'],
+      [['load', url, '-d', '10x'], '--duration'],
+      [['load', url, '--rate', '0'], '--rate'],
+      [['load', url, '--rate', 'NaN'], '--rate'],
+      [['load', url, '--min-success', '1.5'], '--min-success'],
+      [['load', url, '--preset', 'staging'], '--preset'],
+      [['load', url, '-m', 'GE T'], '--method'],
+      [['load', url, '-b', 'x'], '--body'],
+      [['load', url, '-H', 'x-bad: a\rb'], 'headers'],
+      [['load', url, '--report', join(folder, 'no/such/dir/r.html')], '--report'],
+      [['load', url, '--colour'], '--colour'],
+    ] as const) {
+      const result = await runCli(args);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr, args.join(' ')).toContain(named);
+      expect(result.stdout).toBe('');
+    }
+    expect(server.stats().requests).toBe(0); // nothing was sent for a bad command line
+  }, 120_000);
+
+  it('Ctrl-C mid-run stops sending, prints the partial report and exits 130', async () => {
+    server.route('/slow', [{ type: 'echo', latencyMs: 20 }]);
+    const cli = spawnCli(['load', `${server.url}/slow`, '-w', '4', '-d', '60s', '--json']);
+    await vi.waitFor(() => expect(server.stats().requests).toBeGreaterThan(20), { timeout: 30_000, interval: 20 });
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    const report = JSON.parse(result.stdout) as LoadTestReport;
+    expect(report.aborted).toBe(true);
+    expect(report.requests).toBeGreaterThan(0);
+    expect(report.requests).toBeLessThanOrEqual(server.stats().requests);
+    expect(result.stderr).toContain('interrupted');
+    const sent = server.stats().requests;
+    await new Promise((resolve) => AbortSignal.timeout(200).addEventListener('abort', resolve));
+    expect(server.stats().requests).toBe(sent); // nothing more after the exit
+  }, 90_000);
+});
