@@ -21,10 +21,10 @@ export type {
 } from '../report/document.ts';
 export { type LoadTestPhaseOptions, phaseFromLoadTestReport } from '../report/from-load-test.ts';
 export { type RenderReportOptions, renderReportHtml } from '../report/render-html.ts';
-export { validateReportDocument } from '../report/validate.ts';
 export {
   type Dashboard,
   type DashboardRoute,
   type ServeDashboardOptions,
   serveDashboard,
 } from '../report/serve-dashboard.ts';
+export { validateReportDocument } from '../report/validate.ts';
