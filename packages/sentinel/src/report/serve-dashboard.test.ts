@@ -147,6 +147,7 @@ describe('serveDashboard', () => {
     expect((await get(`${dashboard.url}broken`)).status).toBe(500);
     expect((await get(`${dashboard.url}throws`)).status).toBe(500);
     expect((await get(`${dashboard.url}nothing-here`)).status).toBe(404);
+    expect((await get(`${dashboard.url}favicon.ico`)).status).toBe(204); // asked for by every browser
     const post = await get(dashboard.url, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');

@@ -122,6 +122,11 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
       response.once('close', () => streams.delete(response));
       return;
     }
+    if (path === '/favicon.ico' && !routes.has(path)) {
+      // Browsers ask for it unprompted; a 404 would be logged as an error in the page's console.
+      response.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
+      return;
+    }
     const route = path === undefined ? undefined : routes.get(path);
     if (route === undefined) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
