@@ -1,17 +1,24 @@
-import { runDemo } from './demo.ts';
+#!/usr/bin/env node
+import { systemClock } from '@sentinel/core';
+import { main } from './cli/main.ts';
 
-const report = await runDemo();
-const pct = (n: number) => `${((100 * n) / report.requests).toFixed(1)} %`;
-const lines = [
-  `HTTP Sentinel demo: ${report.workers} workers, each with its own client (retry → breaker → shared rate limit → timeouts),`,
-  `against a seeded chaos server at ${report.origin} (12 % 503, 3 % resets before headers, 2 % 429 with Retry-After: 1)`,
-  '',
-  `requests   ${report.requests}: ${report.succeeded} succeeded (${pct(report.succeeded)}), failures after retries: ${JSON.stringify(report.failures)}`,
-  `attempts   ${report.attempts} sent by the clients, ${report.serverRequests} seen by the server`,
-  `writes     ${report.unkeyedPosts} POSTs without a key: ${report.unkeyedPostsSeenTwice} seen twice by the server; ${report.keyedPosts} POSTs with a key, up to ${report.maxAttemptsPerKey} attempts each`,
-  `latency    p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms, max ${report.latencyMs.max.toFixed(1)} ms; ${(report.elapsedMs / 1000).toFixed(2)} s in all`,
-  '',
-  ...Object.entries(report.checks).map(([check, ok]) => `${ok ? 'ok  ' : 'FAIL'} ${check}`),
-];
-console.log(lines.join('\n'));
-process.exitCode = Object.values(report.checks).every(Boolean) ? 0 : 1;
+// Core's timers are unref'd by design (a pending backoff never keeps a library user's process
+// alive), so while the demo runs this ref'd handle holds the process open; it measures nothing.
+// biome-ignore lint/style/noRestrictedGlobals: holds the event loop open while the demo runs.
+const hold = setInterval(() => undefined, 1 << 30);
+
+main(process.argv.slice(2)).then(
+  async (code) => {
+    clearInterval(hold);
+    process.exitCode = code;
+    // Everything the run opened is closed by now, so the process ends by itself; should a library
+    // keep a handle open anyway, this (unref'd) wait ends it rather than hanging.
+    await systemClock.sleep(2_000);
+    process.exit(code);
+  },
+  (error: unknown) => {
+    clearInterval(hold);
+    process.stderr.write(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

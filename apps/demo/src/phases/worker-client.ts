@@ -1,0 +1,122 @@
+import { exponential, fullJitter, retry } from '@sentinel/backoff';
+import {
+  type CircuitBreaker,
+  type CircuitState,
+  circuitBreaker,
+  isCircuitOpenError,
+  type Trigger,
+} from '@sentinel/breaker';
+import { seededRandom } from '@sentinel/chaos';
+import { type Client, type ClientOptions, createClient, type Timeouts } from '@sentinel/client';
+import { type Clock, isNonRetryable, type Outcome, type Policy } from '@sentinel/core';
+import type { BreakerTransition } from '@sentinel/workers';
+
+/**
+ * Every breaker the phase's workers make, and each one's state changes as they happen (from
+ * `onStateChange`, so a change and its reversal in the same instant are both kept).
+ */
+export class BreakerLog {
+  readonly changes: BreakerTransition[] = [];
+  readonly #breakers: { readonly workerIndex: number; readonly origin: string; readonly breaker: CircuitBreaker }[] =
+    [];
+  readonly #startMs: number;
+  readonly #names: ReadonlyMap<string, string>;
+
+  /** Times are logged relative to `startMs`; origins by their upstream's name when `names` has one. */
+  constructor(startMs: number, names: ReadonlyMap<string, string> = new Map()) {
+    this.#startMs = startMs;
+    this.#names = names;
+  }
+
+  /** Remembers `breaker` (worker `workerIndex`'s, for `url`'s origin) and logs its changes. */
+  watch(workerIndex: number, url: string, breaker: CircuitBreaker): CircuitBreaker {
+    const origin = this.#names.get(url) ?? url;
+    this.#breakers.push({ workerIndex, origin, breaker });
+    breaker.onStateChange((event) => {
+      this.changes.push({
+        atMs: Math.max(0, event.at - this.#startMs),
+        workerIndex,
+        origin,
+        from: event.from,
+        to: event.to,
+      });
+    });
+    return breaker;
+  }
+
+  /** Every breaker made so far with its state now. */
+  states(): { readonly workerIndex: number; readonly origin: string; readonly state: CircuitState }[] {
+    return this.#breakers.map(({ workerIndex, origin, breaker }) => ({
+      workerIndex,
+      origin,
+      state: breaker.status().state,
+    }));
+  }
+}
+
+/** How one worker's client is layered; every phase states all of it. */
+export interface WorkerClientOptions {
+  readonly workerIndex: number;
+  /** Attempts per request, the first included. */
+  readonly maxAttempts: number;
+  /** Backoff before retry n: full jitter over `initialMs × 2^(n-1)`, at most `maxMs`. */
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /**
+   * A `CircuitOpenError` is retried after the breaker's wait when true; when false the caller gets
+   * it at once (the gateway: fail fast while an upstream is down).
+   */
+  readonly retryOpenBreaker: boolean;
+  readonly breaker: {
+    readonly trigger: () => Trigger;
+    readonly halfOpenAfterMs: number;
+    /** Which outcomes count against the breaker. @default every failure */
+    readonly isFailure?: (outcome: Outcome<unknown>) => boolean;
+  };
+  /** The rate-limit policy every worker shares (the limit owed to the remote API). */
+  readonly sharedLimit: Policy;
+  readonly timeouts: Timeouts;
+  readonly connections: number;
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly log: BreakerLog;
+}
+
+/**
+ * One worker's own client, the seed's layering: retry → circuit breaker (one per origin) → the
+ * shared rate limit → per-phase timeouts. Nothing here is shared with another worker except
+ * `sharedLimit`, which is shared on purpose.
+ */
+export function workerClient(o: WorkerClientOptions): Client {
+  return createClient(workerClientOptions(o));
+}
+
+/** The options {@link workerClient} builds its client from. */
+export function workerClientOptions(o: WorkerClientOptions): ClientOptions {
+  const shouldRetry = (outcome: Outcome<unknown>): boolean =>
+    !outcome.ok && !isNonRetryable(outcome.error) && (o.retryOpenBreaker || !isCircuitOpenError(outcome.error));
+  return {
+    connections: o.connections,
+    timeouts: o.timeouts,
+    clock: o.clock,
+    retry: retry({
+      maxAttempts: o.maxAttempts,
+      backoff: fullJitter(exponential({ initialMs: o.backoff.initialMs, maxMs: o.backoff.maxMs })),
+      shouldRetry,
+      clock: o.clock,
+      // Each worker draws its own jitter from the run's seed.
+      random: seededRandom(o.seed * 1_000 + o.workerIndex),
+    }),
+    breaker: (origin: string) =>
+      o.log.watch(
+        o.workerIndex,
+        origin,
+        circuitBreaker({
+          trigger: o.breaker.trigger(),
+          halfOpenAfter: o.breaker.halfOpenAfterMs,
+          clock: o.clock,
+          ...(o.breaker.isFailure === undefined ? {} : { isFailure: o.breaker.isFailure }),
+        }),
+      ),
+    rateLimit: o.sharedLimit,
+  };
+}
