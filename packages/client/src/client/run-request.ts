@@ -73,7 +73,9 @@ export class RequestRun {
     this.attempts++;
     scope.counters.attempts++;
     const attempt = this.attempts;
-    scope.trace?.add(sendEntry(attempt));
+    const trace = scope.trace;
+    // Past the total deadline the transport fails before sending: the trace must not say "sent".
+    if (trace !== undefined && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));
     let exchange = scope.exchange;
     if (requestChannel.hasSubscribers) {
       const message = new AttemptStart(this.#requestInfo(), attempt);
@@ -81,7 +83,7 @@ export class RequestRun {
       exchange = message.applyTo(exchange);
     }
     // Attempt durations are measured only for someone who reads them.
-    const sentAt = scope.trace !== undefined || attemptsObserved() ? exchange.clock.now() : undefined;
+    const sentAt = trace !== undefined || attemptsObserved() ? exchange.clock.now() : undefined;
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
     const signal = scope.readContextSignal ? ctx.signal : scope.signal;
