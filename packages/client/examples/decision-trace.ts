@@ -1,9 +1,9 @@
 import { constant, retry } from '@sentinel/backoff';
 import { createClient, formatTrace, traceOf } from '@sentinel/client';
-import type { Clock } from '@sentinel/core';
+import { type Clock, systemClock } from '@sentinel/core';
 
 // Ask one request why it took as long as it did: every layer's decision, in order, timed.
-export async function explain(baseUrl: string, path: string, clock?: Clock): Promise<string> {
+export async function explain(baseUrl: string, path: string, clock: Clock = systemClock): Promise<string> {
   await using client = createClient({
     baseUrl,
     clock,
