@@ -61,7 +61,11 @@ export interface ErrorMessage extends AttemptMessage {
   readonly durationMs: number | undefined;
 }
 
-/** `sentinel:client:decision`: an entry of the request's decision trace (see `formatTrace`). */
+/**
+ * `sentinel:client:decision`: a policy's decision about the request (an entry of its decision
+ * trace, see `formatTrace`), also when the request is not traced. The client's own steps are the
+ * request, response, error and end messages.
+ */
 export interface DecisionMessage {
   readonly request: RequestInfo;
   readonly entry: TraceEntry;
@@ -118,7 +122,7 @@ export class AttemptStart implements RequestMessage {
     this.request = info;
   }
 
-  readonly setHeader = (name: string, value: string): void => {
+  setHeader(name: string, value: string): void {
     if (typeof name !== 'string' || !isValidHeaderName(name)) throw new TypeError(`invalid header name: ${name}`);
     if (typeof value !== 'string' || hasForbiddenChars(value)) {
       throw new TypeError(`invalid value for header ${name}: CR, LF and NUL are not allowed`);
@@ -126,7 +130,7 @@ export class AttemptStart implements RequestMessage {
     const lower = name.toLowerCase();
     this.#headers = (this.#headers ?? []).filter(([n]) => n !== lower);
     this.#headers.push([lower, value]);
-  };
+  }
 
   /** `exchange`, or a copy whose request carries the headers subscribers added. */
   applyTo(exchange: Exchange): Exchange {

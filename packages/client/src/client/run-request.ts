@@ -75,7 +75,7 @@ export class RequestRun {
     const attempt = this.attempts;
     const trace = scope.trace;
     // Past the total deadline the transport fails before sending: the trace must not say "sent".
-    if (trace !== undefined && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));
+    if (trace?.keeps === true && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));
     let exchange = scope.exchange;
     if (requestChannel.hasSubscribers) {
       const message = new AttemptStart(this.#requestInfo(), attempt);
@@ -83,7 +83,7 @@ export class RequestRun {
       exchange = message.applyTo(exchange);
     }
     // Attempt durations are measured only for someone who reads them.
-    const sentAt = trace !== undefined || attemptsObserved() ? exchange.clock.now() : undefined;
+    const sentAt = attemptsObserved() ? exchange.clock.now() : undefined;
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
     const signal = scope.readContextSignal ? ctx.signal : scope.signal;
@@ -109,7 +109,7 @@ export class RequestRun {
   #fail(error: unknown, attempt: number, sentAt: number | undefined): unknown {
     const marked = this.#mark(error);
     const trace = this.#scope.trace;
-    if (trace !== undefined) {
+    if (trace?.keeps === true) {
       trace.add({
         layer: 'client',
         decision: 'error',
@@ -196,7 +196,8 @@ export class RequestRun {
       exchange.maxResponseBytes,
     );
     if (!retryable) {
-      scope.trace?.add(responseEntry(attempt, result.status, false, retryAfterMs, undefined));
+      if (scope.trace?.keeps === true)
+        scope.trace.add(responseEntry(attempt, result.status, false, retryAfterMs, undefined));
       return response;
     }
     const error = httpErrorOf(response, request.method, retryAfterMs);
@@ -211,7 +212,9 @@ export class RequestRun {
             ? 'retry-after-past-deadline'
             : undefined;
     if (notRetried !== undefined) markNonRetryable(error);
-    scope.trace?.add(responseEntry(attempt, result.status, notRetried === undefined, retryAfterMs, notRetried));
+    if (scope.trace?.keeps === true) {
+      scope.trace.add(responseEntry(attempt, result.status, notRetried === undefined, retryAfterMs, notRetried));
+    }
     if (errorChannel.hasSubscribers) {
       const info = this.#requestInfo();
       errorChannel.publish({

@@ -33,16 +33,27 @@ export class RequestTrace {
     if (startChannel.hasSubscribers) startChannel.publish({ request: this.info });
   }
 
-  /** Core's per-call listener: every policy of the pipeline reports here. */
+  /**
+   * Core's per-call listener: every policy of the pipeline reports here. Policy decisions are
+   * kept (when traced) and published on `sentinel:client:decision`; the client's own steps are
+   * already published as request/response/error/end messages, so they are only kept.
+   */
   readonly onDecision = (decision: Decision): void => {
-    this.add(decision);
+    const publish = decisionChannel.hasSubscribers;
+    if (this.entries === undefined && !publish) return;
+    const entry: TraceEntry = { at: this.#clock.now() - this.#start, ...decision };
+    this.entries?.push(entry);
+    if (publish) decisionChannel.publish({ request: this.info, entry });
   };
 
-  /** Appends an entry stamped with the time since the request started. */
+  /** Whether entries are kept (the caller asked for the trace): build the client's own only then. */
+  get keeps(): boolean {
+    return this.entries !== undefined;
+  }
+
+  /** Appends one of the client's own entries, stamped with the time since the request started. */
   add(fields: Decision): void {
-    const entry: TraceEntry = { at: this.#clock.now() - this.#start, ...fields };
-    this.entries?.push(entry);
-    if (decisionChannel.hasSubscribers) decisionChannel.publish({ request: this.info, entry });
+    this.entries?.push({ at: this.#clock.now() - this.#start, ...fields });
   }
 
   /**
@@ -53,10 +64,12 @@ export class RequestTrace {
   end(response: ClientResponse | undefined, error: unknown, attempts: number): void {
     const ok = response !== undefined && error === undefined;
     const status = response?.status ?? statusOf(error);
-    const fields: Record<string, unknown> = { layer: 'client', decision: 'end', ok, attempts };
-    if (status !== undefined) fields.status = status;
-    if (!ok) fields.error = failureKey(error);
-    this.add(fields as unknown as Decision);
+    if (this.entries !== undefined) {
+      const fields: Record<string, unknown> = { layer: 'client', decision: 'end', ok, attempts };
+      if (status !== undefined) fields.status = status;
+      if (!ok) fields.error = failureKey(error);
+      this.add(fields as unknown as Decision);
+    }
     if (endChannel.hasSubscribers) {
       const message: EndMessage = {
         request: this.info,

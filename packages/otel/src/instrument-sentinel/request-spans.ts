@@ -20,15 +20,22 @@ import type {
   ResponseMessage,
   StartMessage,
 } from '@sentinel/client';
-import { errorType, methodAttribute, requestAttributes, safeUrl, snakeCase } from '../internal/attributes.ts';
+import {
+  errorType,
+  methodAttribute,
+  outcomeAttributes,
+  requestAttributes,
+  safeUrl,
+  snakeCase,
+} from '../internal/attributes.ts';
 
 /** One logical request being followed: its span, and the spans of its attempts in flight. */
 interface RequestState {
   readonly span: Span;
   readonly context: Context;
+  /** The request span's attributes, also the attempts' (url.full included). */
   readonly attributes: Attributes;
   readonly name: string;
-  readonly url: string;
   readonly attempts: Map<number, Span>;
 }
 
@@ -62,53 +69,44 @@ export class RequestSpans {
 
   readonly start = (message: unknown): void => {
     const info = (message as StartMessage).request;
-    const attributes = requestAttributes(info.method, info.origin);
     const method = methodAttribute(info.method);
     const name = method === '_OTHER' ? 'HTTP' : `HTTP ${method}`;
-    const url = safeUrl(info.url);
+    const attributes: Attributes = { ...requestAttributes(info.method, info.origin), 'url.full': safeUrl(info.url) };
     const parent = context.active();
-    const span = this.#r.tracer.startSpan(
-      name,
-      { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': url } },
-      parent,
-    );
-    this.#requests.set(info, {
-      span,
-      context: trace.setSpan(parent, span),
-      attributes,
-      name,
-      url,
-      attempts: new Map(),
-    });
+    const span = this.#r.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.#requests.set(info, { span, context: trace.setSpan(parent, span), attributes, name, attempts: new Map() });
   };
 
   readonly attempt = (message: unknown): void => {
     const m = message as RequestMessage;
     const state = this.#requests.get(m.request);
     if (state === undefined) return;
-    const attributes: Attributes = { ...state.attributes, 'url.full': state.url };
+    const span = this.#r.tracer.startSpan(
+      state.name,
+      { kind: SpanKind.CLIENT, attributes: state.attributes },
+      state.context,
+    );
     // The conventions: resend_count is set from the second attempt on (1 for the first resend).
-    if (m.attempt > 1) attributes['http.request.resend_count'] = m.attempt - 1;
-    const span = this.#r.tracer.startSpan(state.name, { kind: SpanKind.CLIENT, attributes }, state.context);
+    if (m.attempt > 1) span.setAttribute('http.request.resend_count', m.attempt - 1);
     state.attempts.set(m.attempt, span);
     if (this.#r.propagate) propagation.inject(trace.setSpan(state.context, span), m, SETTER);
   };
 
   readonly response = (message: unknown): void => {
     const m = message as ResponseMessage;
+    const status = m.status;
+    const failed = status >= 400;
+    if (m.durationMs !== undefined) {
+      const attributes = outcomeAttributes(m.method, m.request.origin, status, failed ? String(status) : undefined);
+      this.#r.attemptDuration.record(m.durationMs / 1_000, attributes);
+    }
     const state = this.#requests.get(m.request);
-    const attributes: Attributes = {
-      ...(state?.attributes ?? requestAttributes(m.method, m.request.origin)),
-      'http.response.status_code': m.status,
-    };
-    if (m.status >= 400) attributes['error.type'] = String(m.status);
-    if (m.durationMs !== undefined) this.#r.attemptDuration.record(m.durationMs / 1_000, attributes);
     const span = state?.attempts.get(m.attempt);
     if (span === undefined) return;
     state?.attempts.delete(m.attempt);
-    span.setAttribute('http.response.status_code', m.status);
-    if (m.status >= 400) {
-      span.setAttribute('error.type', String(m.status));
+    span.setAttribute('http.response.status_code', status);
+    if (failed) {
+      span.setAttribute('error.type', String(status));
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
@@ -118,13 +116,14 @@ export class RequestSpans {
     const m = message as ErrorMessage;
     // A retryable status was already recorded by its response message.
     if (typeof (m.error as { status?: unknown } | null)?.status === 'number') return;
-    const state = this.#requests.get(m.request);
     const type = errorType(m.error);
-    const attributes: Attributes = {
-      ...(state?.attributes ?? requestAttributes(m.method, m.request.origin)),
-      'error.type': type,
-    };
-    if (m.durationMs !== undefined) this.#r.attemptDuration.record(m.durationMs / 1_000, attributes);
+    if (m.durationMs !== undefined) {
+      this.#r.attemptDuration.record(
+        m.durationMs / 1_000,
+        outcomeAttributes(m.method, m.request.origin, undefined, type),
+      );
+    }
+    const state = this.#requests.get(m.request);
     const span = state?.attempts.get(m.attempt);
     if (span === undefined) return;
     state?.attempts.delete(m.attempt);
@@ -135,13 +134,13 @@ export class RequestSpans {
 
   readonly decision = (message: unknown): void => {
     const { request, entry } = message as DecisionMessage;
-    if (entry.layer === 'client') return;
     const state = this.#requests.get(request);
     if (state === undefined) return;
     const layer = snakeCase(entry.layer.replace(/-/g, ''));
     const attributes: Attributes = {};
-    for (const [key, value] of Object.entries(entry)) {
+    for (const key in entry) {
       if (key === 'at' || key === 'layer' || key === 'decision') continue;
+      const value = entry[key];
       if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
         attributes[`sentinel.${layer}.${snakeCase(key)}`] = value;
       }
@@ -151,19 +150,18 @@ export class RequestSpans {
 
   readonly end = (message: unknown): void => {
     const m = message as EndMessage;
-    const state = this.#requests.get(m.request);
-    this.#requests.delete(m.request);
-    const attributes: Attributes = { ...(state?.attributes ?? requestAttributes(m.request.method, m.request.origin)) };
-    if (m.status !== undefined) attributes['http.response.status_code'] = m.status;
+    const info = m.request;
     const failed = !m.ok || (m.status !== undefined && m.status >= 400);
-    if (failed) attributes['error.type'] = m.ok ? String(m.status) : errorType(m.error);
-    this.#r.requestDuration.record(m.durationMs / 1_000, attributes);
+    const type = failed ? (m.ok ? String(m.status) : errorType(m.error)) : undefined;
+    this.#r.requestDuration.record(m.durationMs / 1_000, outcomeAttributes(info.method, info.origin, m.status, type));
+    const state = this.#requests.get(info);
     if (state === undefined) return;
+    this.#requests.delete(info);
     const span = state.span;
     span.setAttribute('sentinel.attempts', m.attempts);
     if (m.status !== undefined) span.setAttribute('http.response.status_code', m.status);
-    if (failed) {
-      span.setAttribute('error.type', attributes['error.type'] as string);
+    if (type !== undefined) {
+      span.setAttribute('error.type', type);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     // Attempts whose outcome never came (an abort mid-attempt) end with their request.

@@ -3,6 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 /*
  * Attribute values with bounded cardinality: a method outside the known set becomes `_OTHER`, the
  * server is a host and a port (never a URL), and an error type is a short code, never a message.
+ * The attribute sets are cached and shared (frozen): a request records with objects made once.
  */
 
 const KNOWN_METHODS = new Set([
@@ -23,36 +24,64 @@ export function methodAttribute(method: string): string {
   return KNOWN_METHODS.has(method) ? method : '_OTHER';
 }
 
-/** `server.address` and `server.port` of an origin (`scheme://host[:port]`), cached, bounded. */
+/** `server.address` and `server.port` of an origin (`scheme://host[:port]`). */
 export interface Server {
   readonly address: string;
   readonly port: number;
 }
 
-const servers = new Map<string, Server>();
-const MAX_SERVERS = 1_024;
-
 export function serverOf(origin: string): Server {
-  let server = servers.get(origin);
-  if (server === undefined) {
-    const url = new URL(origin);
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-    server = { address: host, port };
-    if (servers.size >= MAX_SERVERS) servers.clear();
-    servers.set(origin, server);
-  }
-  return server;
+  const url = new URL(origin);
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return { address: host, port };
 }
 
-/** The attributes every HTTP metric point and span of a request has. */
+/** A bounded cache: cleared when full (the keys are method × origin × outcome, few in practice). */
+class Cache<V> {
+  readonly #map = new Map<string, V>();
+  get(key: string, make: () => V): V {
+    let value = this.#map.get(key);
+    if (value === undefined) {
+      value = make();
+      if (this.#map.size >= 2_048) this.#map.clear();
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+}
+
+const base = new Cache<Attributes>();
+const outcomes = new Cache<Attributes>();
+
+/** The attributes every HTTP metric point and span of a request has (shared, frozen). */
 export function requestAttributes(method: string, origin: string): Attributes {
-  const server = serverOf(origin);
-  return {
-    'http.request.method': methodAttribute(method),
-    'server.address': server.address,
-    'server.port': server.port,
-  };
+  return base.get(`${method} ${origin}`, () => {
+    const server = serverOf(origin);
+    return Object.freeze({
+      'http.request.method': methodAttribute(method),
+      'server.address': server.address,
+      'server.port': server.port,
+    });
+  });
+}
+
+/**
+ * The request's attributes plus its outcome: `http.response.status_code` when there was a
+ * response, `error.type` when it failed (shared, frozen).
+ */
+export function outcomeAttributes(
+  method: string,
+  origin: string,
+  status: number | undefined,
+  error: string | undefined,
+): Attributes {
+  return outcomes.get(`${method} ${origin} ${status} ${error}`, () => {
+    const attributes: Attributes = { ...requestAttributes(method, origin) };
+    if (status !== undefined) attributes['http.response.status_code'] = status;
+    if (error !== undefined) attributes['error.type'] = error;
+    return Object.freeze(attributes);
+  });
 }
 
 /**
@@ -72,8 +101,13 @@ export function errorType(error: unknown): string {
 
 /** `url.full` without credentials, query string or fragment: those can hold secrets. */
 export function safeUrl(url: string): string {
+  const end = url.search(/[?#]/);
+  const bare = end < 0 ? url : url.slice(0, end);
+  // Credentials sit before an '@' in the authority; only then is a full parse needed.
+  const authority = bare.indexOf('/', bare.indexOf('//') + 2);
+  if (!bare.slice(0, authority < 0 ? bare.length : authority).includes('@')) return bare;
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(bare);
     return `${parsed.origin}${parsed.pathname}`;
   } catch {
     return '';
