@@ -21,10 +21,10 @@ import type {
   StartMessage,
 } from '@sentinel/client';
 import {
+  type AttributeSet,
+  attributeSet,
   errorType,
   methodAttribute,
-  outcomeAttributes,
-  requestAttributes,
   safeUrl,
   snakeCase,
 } from '../internal/attributes.ts';
@@ -35,6 +35,7 @@ interface RequestState {
   readonly context: Context;
   /** The request span's attributes, also the attempts' (url.full included). */
   readonly attributes: Attributes;
+  readonly set: AttributeSet;
   readonly name: string;
   readonly attempts: Map<number, Span>;
 }
@@ -71,10 +72,18 @@ export class RequestSpans {
     const info = (message as StartMessage).request;
     const method = methodAttribute(info.method);
     const name = method === '_OTHER' ? 'HTTP' : `HTTP ${method}`;
-    const attributes: Attributes = { ...requestAttributes(info.method, info.origin), 'url.full': safeUrl(info.url) };
+    const set = attributeSet(info.method, info.origin);
+    const attributes: Attributes = { ...set.base, 'url.full': safeUrl(info.url) };
     const parent = context.active();
     const span = this.#r.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-    this.#requests.set(info, { span, context: trace.setSpan(parent, span), attributes, name, attempts: new Map() });
+    this.#requests.set(info, {
+      span,
+      context: trace.setSpan(parent, span),
+      attributes,
+      set,
+      name,
+      attempts: new Map(),
+    });
   };
 
   readonly attempt = (message: unknown): void => {
@@ -95,17 +104,16 @@ export class RequestSpans {
   readonly response = (message: unknown): void => {
     const m = message as ResponseMessage;
     const status = m.status;
-    const failed = status >= 400;
-    if (m.durationMs !== undefined) {
-      const attributes = outcomeAttributes(m.method, m.request.origin, status, failed ? String(status) : undefined);
-      this.#r.attemptDuration.record(m.durationMs / 1_000, attributes);
-    }
     const state = this.#requests.get(m.request);
+    if (m.durationMs !== undefined) {
+      const set = state?.set ?? attributeSet(m.method, m.request.origin);
+      this.#r.attemptDuration.record(m.durationMs / 1_000, set.withStatus(status));
+    }
     const span = state?.attempts.get(m.attempt);
     if (span === undefined) return;
     state?.attempts.delete(m.attempt);
     span.setAttribute('http.response.status_code', status);
-    if (failed) {
+    if (status >= 400) {
       span.setAttribute('error.type', String(status));
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
@@ -117,13 +125,11 @@ export class RequestSpans {
     // A retryable status was already recorded by its response message.
     if (typeof (m.error as { status?: unknown } | null)?.status === 'number') return;
     const type = errorType(m.error);
-    if (m.durationMs !== undefined) {
-      this.#r.attemptDuration.record(
-        m.durationMs / 1_000,
-        outcomeAttributes(m.method, m.request.origin, undefined, type),
-      );
-    }
     const state = this.#requests.get(m.request);
+    if (m.durationMs !== undefined) {
+      const set = state?.set ?? attributeSet(m.method, m.request.origin);
+      this.#r.attemptDuration.record(m.durationMs / 1_000, set.withError(type));
+    }
     const span = state?.attempts.get(m.attempt);
     if (span === undefined) return;
     state?.attempts.delete(m.attempt);
@@ -152,9 +158,13 @@ export class RequestSpans {
     const m = message as EndMessage;
     const info = m.request;
     const failed = !m.ok || (m.status !== undefined && m.status >= 400);
-    const type = failed ? (m.ok ? String(m.status) : errorType(m.error)) : undefined;
-    this.#r.requestDuration.record(m.durationMs / 1_000, outcomeAttributes(info.method, info.origin, m.status, type));
+    // An HttpError's type is its status code, as for a returned status >= 400.
+    const type = failed ? (m.status !== undefined ? String(m.status) : errorType(m.error)) : undefined;
     const state = this.#requests.get(info);
+    const set = state?.set ?? attributeSet(info.method, info.origin);
+    const attributes =
+      m.status !== undefined ? set.withStatus(m.status) : type !== undefined ? set.withError(type) : set.base;
+    this.#r.requestDuration.record(m.durationMs / 1_000, attributes);
     if (state === undefined) return;
     this.#requests.delete(info);
     const span = state.span;

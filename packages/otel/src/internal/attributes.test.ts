@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorType, methodAttribute, outcomeAttributes, requestAttributes, safeUrl, snakeCase } from './attributes.ts';
+import { attributeSet, errorType, methodAttribute, safeUrl, snakeCase } from './attributes.ts';
 
 describe('bounded attributes', () => {
   it.each([
@@ -19,29 +19,35 @@ describe('bounded attributes', () => {
   });
 
   it('server address and port come from the origin, with the scheme’s default port', () => {
-    expect(requestAttributes('GET', 'https://api.test')).toEqual({
+    expect(attributeSet('GET', 'https://api.test').base).toEqual({
       'http.request.method': 'GET',
       'server.address': 'api.test',
       'server.port': 443,
     });
-    expect(requestAttributes('POST', 'http://[::1]:8080')).toMatchObject({
+    expect(attributeSet('POST', 'http://[::1]:8080').base).toMatchObject({
       'server.address': '::1',
       'server.port': 8080,
     });
   });
 
   it('attribute sets are made once and shared, frozen', () => {
-    const a = outcomeAttributes('GET', 'http://h.test', 503, '503');
-    expect(outcomeAttributes('GET', 'http://h.test', 503, '503')).toBe(a);
-    expect(Object.isFrozen(a)).toBe(true);
-    expect(a).toEqual({
+    const set = attributeSet('GET', 'http://h.test');
+    expect(attributeSet('GET', 'http://h.test')).toBe(set);
+    const failed = set.withStatus(503);
+    expect(set.withStatus(503)).toBe(failed);
+    expect(Object.isFrozen(failed)).toBe(true);
+    expect(failed).toEqual({
       'http.request.method': 'GET',
       'server.address': 'h.test',
       'server.port': 80,
       'http.response.status_code': 503,
       'error.type': '503',
     });
-    expect(outcomeAttributes('GET', 'http://h.test', undefined, undefined)).not.toHaveProperty('error.type');
+    expect(set.withStatus(200)).not.toHaveProperty('error.type');
+    expect(set.withError('SENTINEL_NETWORK:ECONNRESET')).toEqual({
+      ...set.base,
+      'error.type': 'SENTINEL_NETWORK:ECONNRESET',
+    });
   });
 
   it('error.type is a short code, never a message', () => {

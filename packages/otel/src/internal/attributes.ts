@@ -37,51 +37,67 @@ export function serverOf(origin: string): Server {
   return { address: host, port };
 }
 
-/** A bounded cache: cleared when full (the keys are method × origin × outcome, few in practice). */
-class Cache<V> {
-  readonly #map = new Map<string, V>();
-  get(key: string, make: () => V): V {
-    let value = this.#map.get(key);
-    if (value === undefined) {
-      value = make();
-      if (this.#map.size >= 2_048) this.#map.clear();
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-}
+/**
+ * The attribute sets of one method and origin: the request's own, and one per outcome (a status,
+ * or an error type), each made once and shared (frozen), so recording allocates nothing.
+ */
+export class AttributeSet {
+  readonly base: Attributes;
+  readonly #byStatus = new Map<number, Attributes>();
+  readonly #byError = new Map<string, Attributes>();
 
-const base = new Cache<Attributes>();
-const outcomes = new Cache<Attributes>();
-
-/** The attributes every HTTP metric point and span of a request has (shared, frozen). */
-export function requestAttributes(method: string, origin: string): Attributes {
-  return base.get(`${method} ${origin}`, () => {
+  constructor(method: string, origin: string) {
     const server = serverOf(origin);
-    return Object.freeze({
+    this.base = Object.freeze({
       'http.request.method': methodAttribute(method),
       'server.address': server.address,
       'server.port': server.port,
     });
-  });
+  }
+
+  /** With `http.response.status_code`, and `error.type` (the code) for a status >= 400. */
+  withStatus(status: number): Attributes {
+    let attributes = this.#byStatus.get(status);
+    if (attributes === undefined) {
+      attributes = Object.freeze(
+        status >= 400
+          ? { ...this.base, 'http.response.status_code': status, 'error.type': String(status) }
+          : { ...this.base, 'http.response.status_code': status },
+      );
+      bounded(this.#byStatus).set(status, attributes);
+    }
+    return attributes;
+  }
+
+  /** With `error.type`, for a failure without a response. */
+  withError(type: string): Attributes {
+    let attributes = this.#byError.get(type);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ ...this.base, 'error.type': type });
+      bounded(this.#byError).set(type, attributes);
+    }
+    return attributes;
+  }
 }
 
-/**
- * The request's attributes plus its outcome: `http.response.status_code` when there was a
- * response, `error.type` when it failed (shared, frozen).
- */
-export function outcomeAttributes(
-  method: string,
-  origin: string,
-  status: number | undefined,
-  error: string | undefined,
-): Attributes {
-  return outcomes.get(`${method} ${origin} ${status} ${error}`, () => {
-    const attributes: Attributes = { ...requestAttributes(method, origin) };
-    if (status !== undefined) attributes['http.response.status_code'] = status;
-    if (error !== undefined) attributes['error.type'] = error;
-    return Object.freeze(attributes);
-  });
+const MAX_ENTRIES = 1_024;
+
+function bounded<K, V>(map: Map<K, V>): Map<K, V> {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  return map;
+}
+
+const sets = new Map<string, AttributeSet>();
+
+/** The shared {@link AttributeSet} of `method` and `origin` (cached, bounded). */
+export function attributeSet(method: string, origin: string): AttributeSet {
+  const key = `${method} ${origin}`;
+  let set = sets.get(key);
+  if (set === undefined) {
+    set = new AttributeSet(method, origin);
+    bounded(sets).set(key, set);
+  }
+  return set;
 }
 
 /**
