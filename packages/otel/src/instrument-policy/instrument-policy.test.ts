@@ -5,6 +5,7 @@ import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { Emitter, isConfigError } from '@sentinel/core';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
+import { createWorkerPool } from '@sentinel/workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Telemetry } from '../test-support/telemetry.ts';
 import { instrumentPolicy } from './instrument-policy.ts';
@@ -135,6 +136,36 @@ describe('instrumentPolicy: worker pool (duck-typed stats() and onTaskEnd)', () 
     pool.taskEnd.emit({ workerIndex: 0, ok: true, waitMs: 1, runMs: 2, error: undefined });
     pool.taskEnd.emit({ workerIndex: 1, ok: true, waitMs: 1, runMs: 2, error: undefined });
     pool.taskEnd.emit({ workerIndex: 1, ok: false, waitMs: 1, runMs: 2, error: new Error('x') });
+    const tasks = await telemetry.points('sentinel.pool.tasks');
+    expect(tasks.map((p) => [p.attributes['sentinel.pool.outcome'], p.value])).toEqual([
+      ['ok', 2],
+      ['error', 1],
+    ]);
+  });
+});
+
+describe('instrumentPolicy: @sentinel/workers pool', () => {
+  it('a real pool: queued tasks in the gauge, finished tasks by outcome', async () => {
+    const pool = await createWorkerPool({ workers: 1, setup: () => ({}) });
+    cleanups.push(() => pool.close());
+    instrument(pool, 'gateway');
+    let release: () => void = () => {};
+    const blocker = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = pool.run(() => blocker);
+    const queued = [
+      pool.run(() => 'ok'),
+      pool.run(() => Promise.reject(new Error('task failed'))).catch(() => 'failed'),
+    ];
+    expect(await telemetry.points('sentinel.pool.queue.size')).toEqual([
+      { attributes: { 'sentinel.policy.name': 'gateway' }, value: 2 },
+    ]);
+    release();
+    await Promise.all([running, ...queued]);
+    expect(await telemetry.points('sentinel.pool.queue.size')).toEqual([
+      { attributes: { 'sentinel.policy.name': 'gateway' }, value: 0 },
+    ]);
     const tasks = await telemetry.points('sentinel.pool.tasks');
     expect(tasks.map((p) => [p.attributes['sentinel.pool.outcome'], p.value])).toEqual([
       ['ok', 2],
