@@ -5,7 +5,8 @@
  * 1. The full stack (retry + breaker + bucket) instrumented with `instrumentSentinel` and
  *    `instrumentPolicy` on the real OpenTelemetry SDK (a MeterProvider, a BasicTracerProvider with
  *    a BatchSpanProcessor and an exporter that drops batches), against the same client not
- *    instrumented. Target: instrumented throughput ≥ 0.95×.
+ *    instrumented: every request traced, 10 % sampled (ParentBased(TraceIdRatio)), traces sampled
+ *    out (metrics only), and with W3C propagation. Target: instrumented throughput ≥ 0.95×.
  * 2. The decision trace: `trace: false` and no option must not differ (beyond the A/A control);
  *    `trace: true` shows what recording costs.
  * 3. Zero cost when not instrumented: the "not instrumented" rows run after the instrumentation
@@ -15,8 +16,17 @@
  * before its batch: a boolean check per call once in the right state.
  */
 import { channel } from 'node:diagnostics_channel';
+import { propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { type Client, createClient } from '@sentinel/client';
@@ -42,9 +52,17 @@ export default async function otelSuite(report: Reporter): Promise<void> {
   const server = await spawnServer('ok-server');
   const CONNECTIONS = 64;
   const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(droppingExporter)],
-  });
+  const tracing = (sampler?: ConstructorParameters<typeof ParentBasedSampler>[0]['root']) =>
+    new BasicTracerProvider({
+      ...(sampler === undefined ? {} : { sampler: new ParentBasedSampler({ root: sampler }) }),
+      spanProcessors: [new BatchSpanProcessor(droppingExporter)],
+    });
+  const tracerProviders = {
+    every: tracing(),
+    tenth: tracing(new TraceIdRatioBasedSampler(0.1)),
+    none: tracing(new AlwaysOffSampler()),
+  };
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
   const fullStack = () => {
     const breaker = circuitBreaker({ trigger: consecutive({ threshold: 5 }), halfOpenAfter: 1_000 });
@@ -67,14 +85,16 @@ export default async function otelSuite(report: Reporter): Promise<void> {
   const traceOn = createClient({ baseUrl: server.url, connections: CONNECTIONS, trace: true });
   const clients: Client[] = [full.client, fullControl.client, bare, bareControl, traceOff, traceOn];
 
-  let mode: 'off' | 'on' | 'propagate' = 'off';
+  type Mode = 'off' | 'every' | 'tenth' | 'none' | 'propagate';
+  let mode: Mode = 'off';
   let active: Disposer[] = [];
-  const switchTo = (next: typeof mode) => {
+  const switchTo = (next: Mode) => {
     if (mode === next) return;
     for (const disposer of active) disposer.dispose();
     active = [];
     mode = next;
     if (next === 'off') return;
+    const tracerProvider = tracerProviders[next === 'propagate' ? 'every' : next];
     active = [
       instrumentSentinel({ meterProvider, tracerProvider, propagate: next === 'propagate' }),
       ...Object.entries(full.policies).map(([name, policy]) => instrumentPolicy(policy, { name, meterProvider })),
@@ -88,8 +108,10 @@ export default async function otelSuite(report: Reporter): Promise<void> {
   try {
     const instrumented: AsyncCase[] = [
       { name: 'full stack, not instrumented (A/A control)', fn: get(fullControl.client, 'off') },
-      { name: 'full stack, instrumentSentinel + instrumentPolicy (OTel SDK)', fn: get(full.client, 'on') },
-      { name: 'full stack, instrumented, propagate: true', fn: get(full.client, 'propagate') },
+      { name: 'instrumented: metrics, every request traced', fn: get(full.client, 'every') },
+      { name: 'instrumented: metrics, 10 % of traces sampled', fn: get(full.client, 'tenth') },
+      { name: 'instrumented: metrics, traces sampled out', fn: get(full.client, 'none') },
+      { name: 'instrumented: every request traced, propagate: true', fn: get(full.client, 'propagate') },
     ];
     await report.interleaved(
       'OpenTelemetry on the full stack, concurrency 64 (target: instrumented throughput ≥ 0.95×)',
@@ -118,7 +140,8 @@ export default async function otelSuite(report: Reporter): Promise<void> {
   } finally {
     switchTo('off');
     await Promise.all(clients.map((client) => client.close()));
-    await Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()]);
+    propagation.disable();
+    await Promise.all([meterProvider.shutdown(), ...Object.values(tracerProviders).map((p) => p.shutdown())]);
     await server.close();
   }
 }

@@ -1,7 +1,16 @@
 import { channel } from 'node:diagnostics_channel';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
@@ -218,6 +227,48 @@ describe('instrumentSentinel: propagation', () => {
     const echo = (await (await client.get('/ok')).json()) as EchoBody;
     expect(traceparentOf(echo)).toBeUndefined();
     expect(telemetry.spans()).toHaveLength(2);
+  });
+});
+
+describe('instrumentSentinel: sampled-out requests', () => {
+  // Counts the spans instrumentSentinel starts, sampled or not.
+  const counting = (provider: TracerProvider) => {
+    const counter = { started: 0 };
+    const tracerProvider: TracerProvider = {
+      getTracer(name, version, options) {
+        const tracer = provider.getTracer(name, version, options);
+        return {
+          startSpan(...args: Parameters<Tracer['startSpan']>) {
+            counter.started++;
+            return tracer.startSpan(...args);
+          },
+          startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer['startActiveSpan'],
+        };
+      },
+    };
+    return { counter, tracerProvider };
+  };
+
+  it('record their metrics and make no attempt spans (nobody would see them)', async () => {
+    const { counter, tracerProvider } = counting(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    instrument({ tracerProvider });
+    const client = clientFor({ baseUrl: server.url });
+    await client.get('/ok');
+    expect(counter.started).toBe(1);
+    expect(await telemetry.points('sentinel.client.request.duration')).toHaveLength(1);
+    expect(await telemetry.points('http.client.request.duration')).toHaveLength(1);
+  });
+
+  it('with propagate, still send the attempt’s (unsampled) context', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    const { counter, tracerProvider } = counting(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    instrument({ tracerProvider, propagate: true });
+    const client = clientFor({ baseUrl: server.url });
+    const echo = (await (await client.get('/ok')).json()) as EchoBody;
+    expect(counter.started).toBe(2);
+    const traceparent = echo.headers.find(([name]) => name === 'traceparent')?.[1];
+    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
   });
 });
 

@@ -89,7 +89,9 @@ export class RequestSpans {
   readonly attempt = (message: unknown): void => {
     const m = message as RequestMessage;
     const state = this.#requests.get(m.request);
-    if (state === undefined) return;
+    // A request span that is not recording (sampled out) gets no attempt spans, unless the
+    // attempt's context must go on the wire.
+    if (state === undefined || (!this.#r.propagate && !state.span.isRecording())) return;
     const span = this.#r.tracer.startSpan(
       state.name,
       { kind: SpanKind.CLIENT, attributes: state.attributes },
