@@ -12,7 +12,16 @@ export {
   retryBudget,
 } from './budget/retry-budget.ts';
 export { AttemptSupersededError, isAttemptSupersededError } from './retry/errors.ts';
-export type { DelaySource, GiveUpEvent, GiveUpReason, RetryEvent, SuccessEvent } from './retry/events.ts';
+export type {
+  DelaySource,
+  GiveUpEvent,
+  GiveUpReason,
+  RetryDecision,
+  RetryEvent,
+  RetryGiveUpDecision,
+  RetryWaitDecision,
+  SuccessEvent,
+} from './retry/events.ts';
 export type { RetryOptions } from './retry/options.ts';
 export { type RetryPresetName, retryPresets } from './retry/presets.ts';
 export { type RetryPolicy, type RetryStatus, retry } from './retry/retry.ts';

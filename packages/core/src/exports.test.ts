@@ -29,6 +29,7 @@ describe('public exports', () => {
         "optionChecker",
         "pipeline",
         "rejectInvalidSleep",
+        "reportDecision",
         "reportListenerError",
         "retryAfterOf",
         "runOperation",

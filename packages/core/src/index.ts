@@ -32,7 +32,8 @@ export {
 } from './events/events.ts';
 export { describeRule, type NumberRule, type OptionChecker, optionChecker } from './options/option-checker.ts';
 export { type ComposedPolicy, compose, runOperation } from './policy/compose.ts';
+export { type Decision, type DecisionListener, reportDecision } from './policy/decision.ts';
 export { failure, type Outcome, type OutcomePredicate, settle, success, unwrap } from './policy/outcome.ts';
 export { type PipelineOptions, pipeline } from './policy/pipeline.ts';
 export type { ExecuteOptions, ExecutionContext, Operation, Policy } from './policy/policy.ts';
-export { type TimeoutOptions, type TimeoutPolicy, timeout } from './timeout/timeout.ts';
+export { type TimeoutDecision, type TimeoutOptions, type TimeoutPolicy, timeout } from './timeout/timeout.ts';

@@ -13,7 +13,13 @@ export {
 } from './errors.ts';
 export { type Keyed, type KeyedOptions, type KeyedStatus, keyed } from './keyed/keyed.ts';
 export type { AcquireOptions, Limiter } from './limiter.ts';
-export type { RateLimitRejectedEvent } from './rate-limit/events.ts';
+export type {
+  RateLimitDecision,
+  RateLimitRejectDecision,
+  RateLimitRejectedEvent,
+  RateLimitWaitDecision,
+  RateLimitWaitEvent,
+} from './rate-limit/events.ts';
 export { type RateLimitOptions, type RateLimitPolicy, rateLimit } from './rate-limit/rate-limit.ts';
 export { epochClock } from './shared/epoch-clock.ts';
 export {

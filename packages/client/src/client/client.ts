@@ -6,7 +6,9 @@ import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
+import { RequestTrace } from '../trace/request-trace.ts';
 import type { Exchange } from '../transport/transport.ts';
+import { requestsObserved } from './diagnostics.ts';
 import type { ClientOptions, RequestOptions } from './options.ts';
 import {
   checkRequestOptions,
@@ -145,6 +147,11 @@ class SentinelClient implements Client {
     }
     const caller = init.signal;
     if (caller?.aborted) return Promise.reject(caller.reason);
+    const start = exchange.clock.now();
+    // Nothing is recorded (no RequestTrace, no decision listener) unless the caller asked for the
+    // trace or someone follows requests on diagnostics_channel.
+    const keep = init.trace ?? o.trace;
+    const trace = keep || requestsObserved() ? new RequestTrace(exchange, start, keep) : undefined;
     counters.inFlight++;
     let finished = false;
     const finish = () => {
@@ -156,7 +163,12 @@ class SentinelClient implements Client {
     // No controller, timer or listener per request: the caller's signal goes to undici as it is,
     // and the total deadline is checked where time passes (see transport). Contexts made by
     // policies are read only when `policies` are given (a timeout there must abort the request).
-    const root: ExecuteOptions = caller === undefined ? NO_SIGNAL : { signal: caller };
+    const root: ExecuteOptions =
+      trace !== undefined
+        ? { signal: caller, onDecision: trace.onDecision }
+        : caller === undefined
+          ? NO_SIGNAL
+          : { signal: caller };
     const run = new RequestRun({
       exchange,
       repeatable,
@@ -167,7 +179,8 @@ class SentinelClient implements Client {
       isClosed: () => this.#closed,
       signal: caller,
       readContextSignal: o.policies.length > 0,
-      start: exchange.clock.now(),
+      start,
+      trace,
     });
     let policy: Policy;
     try {
@@ -180,6 +193,7 @@ class SentinelClient implements Client {
       // A breaker factory or group that throws (or returns no policy) fails this call, not the process.
       finish();
       counters.fail(error);
+      trace?.end(undefined, error, 0);
       return Promise.reject(error);
     }
     return policy.execute(run.attempt, root).then(
@@ -189,11 +203,13 @@ class SentinelClient implements Client {
           finish();
           const error = httpErrorOf(response, exchange.request.method, undefined, excerpt);
           counters.fail(error);
+          trace?.end(undefined, error, run.attempts);
           throw error;
         }
         const body = response.body;
         if (body === null || body.destroyed) finish();
         else body.once('close', finish);
+        trace?.end(response, undefined, run.attempts);
         return response;
       },
       (error: unknown) => {
@@ -201,9 +217,13 @@ class SentinelClient implements Client {
         const response = responseOf(error);
         if (response !== undefined) {
           (error as { attempts: number }).attempts = run.attempts;
-          if (!throwOnHttpError) return response;
+          if (!throwOnHttpError) {
+            trace?.end(response, undefined, run.attempts);
+            return response;
+          }
         }
         counters.fail(error);
+        trace?.end(undefined, error, run.attempts);
         throw error;
       },
     );
@@ -232,6 +252,9 @@ class SentinelClient implements Client {
   #prepare(method: string, url: string | URL, init: RequestOptions): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
     checkRequestOptions(init);
+    if (init.trace !== undefined && typeof init.trace !== 'boolean') {
+      throw new InvalidRequestError('options', 'the trace option must be true or false');
+    }
     const resolved = this.#resolve(url, init.query);
     return prepareExchange(
       this.#o,

@@ -150,6 +150,12 @@ export interface ClientOptions extends PolicyOptions {
    * @default systemClock
    */
   readonly clock?: Clock;
+  /**
+   * Record every request's decision trace (`response.trace`, or the `trace` of the error it
+   * ends with; see `formatTrace`). Off, a request records nothing and pays nothing.
+   * @default false
+   */
+  readonly trace?: boolean;
 }
 
 /** Per-request options. */
@@ -169,4 +175,9 @@ export interface RequestOptions {
   readonly maxRedirects?: number;
   /** `true`: generate a key for this request; a string: use it. Sent on every attempt. */
   readonly idempotencyKey?: boolean | string;
+  /**
+   * Record this request's decision trace (overrides the client's `trace`).
+   * @default the client's `trace` (false)
+   */
+  readonly trace?: boolean;
 }

@@ -20,6 +20,7 @@ const REQUEST_KEYS = [
   'maxResponseBytes',
   'maxRedirects',
   'idempotencyKey',
+  'trace',
 ];
 
 /** A resolved URL with its origin and request path, computed once. */

@@ -36,6 +36,7 @@ export interface ResolvedClientOptions {
   readonly idempotencyKeyHeader: string;
   readonly clock: Clock;
   readonly wallClock: WallClock;
+  readonly trace: boolean;
 }
 
 const KNOWN: readonly (keyof ClientOptions)[] = [
@@ -55,6 +56,7 @@ const KNOWN: readonly (keyof ClientOptions)[] = [
   'throwOnHttpError',
   'idempotencyKey',
   'clock',
+  'trace',
 ];
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = Object.freeze({
@@ -148,6 +150,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     idempotencyKeyHeader: keyHeader.toLowerCase(),
     clock: opts.clock ?? systemClock,
     wallClock: check.function<WallClock>('wallClock', opts.wallClock, systemWallClock),
+    trace: check.boolean('trace', opts.trace, false),
   };
 }
 

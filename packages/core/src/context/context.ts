@@ -1,3 +1,4 @@
+import type { DecisionListener } from '../policy/decision.ts';
 import type { ExecuteOptions, ExecutionContext } from '../policy/policy.ts';
 
 /*
@@ -56,6 +57,11 @@ class PassThroughContext implements ExecutionContext {
     this.attempt = options?.attempt ?? 1;
   }
 
+  /** The caller's decision listener. A getter, so contexts carry no field for it. */
+  get onDecision(): DecisionListener | undefined {
+    return this.#options?.onDecision;
+  }
+
   /** The caller's signal, or `undefined`: never creates one. */
   get callerSignal(): AbortSignal | undefined {
     return this.#signal ?? this.#options?.signal;
@@ -105,6 +111,11 @@ export class AttemptScope implements ExecutionContext {
     return (parent as { [CONTEXT]?: true })[CONTEXT] === true
       ? abortSignalOf(parent as ExecutionContext)
       : parent.signal;
+  }
+
+  /** The parent's decision listener. A getter, so scopes carry no field for it. */
+  get onDecision(): DecisionListener | undefined {
+    return this.#parent?.onDecision;
   }
 
   /** Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. */
