@@ -87,6 +87,7 @@ const CLIENT_PASS_THROUGH = [
   'maxBreakers',
   'clock',
   'wallClock',
+  'trace',
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 // A createClient option missing from the lists above fails the typecheck here, so a new client
