@@ -7,4 +7,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   removeNodeProtocol: false,
+  // Optional dependencies (the dashboard's /metrics) are imported when asked for, never bundled:
+  // without them installed, the demo runs and the dashboard goes without /metrics.
+  external: [/^@opentelemetry\//, '@sentinel/otel'],
 });

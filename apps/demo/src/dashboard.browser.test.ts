@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { systemClock, systemWallClock } from '@sentinel/core';
 import type { Browser, Page } from 'playwright-core';
@@ -11,23 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // with the meta package's own page test: test code, not published.
 import { browserUnavailable, inkPerChart, launchBrowser } from '../../../packages/sentinel/src/test-support/browser.ts';
 import { type DemoIo, main } from './cli/main.ts';
+import { collector } from './test-support/collector.ts';
 import { DEMO_DIR } from './test-support/spawn-demo.ts';
 
 const unavailable = browserUnavailable();
 
 /** Set it to a path to write the README's screenshot of the report (the run then uses the default sizes). */
 const SCREENSHOT = process.env.SENTINEL_DEMO_SCREENSHOT;
-
-function collector(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 interface Watched {
   readonly page: Page;

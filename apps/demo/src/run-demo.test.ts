@@ -66,10 +66,12 @@ describe('runDemo', () => {
       'jobs queued for a worker',
       'requests waiting for the limiter',
     ]);
-    for (const phase of document.phases) {
-      expect(phase.timeline?.length, phase.name).toBeGreaterThan(0);
+    document.phases.forEach((phase, i) => {
+      // A phase over in less than a quarter second has no per-second point worth drawing.
+      if ((run.phases[i]?.report.elapsedMs ?? 0) >= 250) expect(phase.timeline?.length, phase.name).toBeGreaterThan(0);
       expect(phase.latencyCurve?.length, phase.name).toBeGreaterThan(2);
-    }
+    });
+    expect(document.phases[1]?.timeline?.length).toBeGreaterThan(4); // the gateway runs for seconds
     expect(document.guarantees).toHaveLength(run.guarantees.length);
     const html = renderReportHtml(document);
     expect(html).toMatch(/^<!doctype html>/);

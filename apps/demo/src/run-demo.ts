@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '@sentinel/core';
 import { leakCheck, resourcesNow } from './leaks.ts';
+import type { Instrument } from './metrics.ts';
 import { type GatewayOptions, runGateway } from './phases/gateway.ts';
 import { type LoadOptions, runLoad } from './phases/load.ts';
 import {
@@ -32,6 +33,12 @@ export interface DemoOptions {
   readonly outDir?: string;
   /** Aborting it stops sending: the phase running reports what it has, the others do not run. */
   readonly signal?: AbortSignal;
+  /**
+   * Gets every breaker, retry, limiter and pool the phases build, with a name (`gateway/limiter`):
+   * how `/metrics` sees them.
+   * @default nothing is instrumented
+   */
+  readonly instrument?: Instrument;
   /** Called about 4 times a second while a phase runs, and once when each phase ends. */
   readonly onUpdate?: (update: DemoUpdate) => void;
   /**
@@ -132,6 +139,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     target: options.target,
     clock,
     signal,
+    instrument: options.instrument ?? (() => {}),
     onTick: (progress, snapshot) => update(progress, snapshot),
   };
   const order = PHASE_NAMES.filter((name) => options.phases.includes(name));

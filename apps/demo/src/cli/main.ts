@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { createClient } from '@sentinel/client';
 import { type Clock, systemClock, systemWallClock, type WallClock } from '@sentinel/core';
 import { type Dashboard, renderReportHtml, serveDashboard } from 'http-sentinel/report';
+import { type MetricsEndpoint, prometheusMetrics } from '../metrics.ts';
 import { demoDocument } from '../report-document.ts';
 import { type DemoResult, runDemo } from '../run-demo.ts';
 import { type DemoArgs, parseDemoArgs, UsageError } from './args.ts';
@@ -131,10 +132,18 @@ export async function main(argv: readonly string[], io: DemoIo = processIo()): P
     ndjson: null,
   };
   let dashboard: Dashboard | undefined;
+  let metrics: MetricsEndpoint | undefined;
   try {
     if (args.dashboard) {
-      dashboard = await serveDashboard({ document: demoDocument(starting, now()) });
+      const prometheus = await prometheusMetrics();
+      if ('unavailable' in prometheus) io.err.write(`dashboard: no /metrics: ${prometheus.unavailable}\n`);
+      else metrics = prometheus;
+      dashboard = await serveDashboard({
+        document: demoDocument(starting, now()),
+        routes: metrics === undefined ? {} : { '/metrics': metrics.route },
+      });
       io.err.write(`dashboard: ${dashboard.url}  (live while the demo runs, then until Ctrl-C)\n`);
+      if (metrics !== undefined) io.err.write(`metrics:   ${dashboard.url}metrics  (Prometheus text format)\n`);
       io.onDashboard?.(dashboard);
     }
     const progress = new Progress({ err: io.err, interactive: io.interactive, now: () => io.clock.now() });
@@ -143,6 +152,7 @@ export async function main(argv: readonly string[], io: DemoIo = processIo()): P
       ...args.options,
       clock: io.clock,
       signal: stop.signal,
+      ...(metrics === undefined ? {} : { instrument: metrics.instrument }),
       foreignSockets: () => dashboard?.connections ?? 0,
       onUpdate: ({ finished, progress: running, snapshot }) => {
         // Phases that ended since the last update leave their summary line; the running one redraws.
@@ -168,5 +178,6 @@ export async function main(argv: readonly string[], io: DemoIo = processIo()): P
   } finally {
     stop.dispose();
     await dashboard?.close();
+    await metrics?.close();
   }
 }

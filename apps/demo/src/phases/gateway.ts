@@ -90,8 +90,10 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
   const startMs = clock.now();
   const seconds = (ms: number) => Math.round((ms - startMs) / 10) / 100;
   const log = new BreakerLog(startMs, new Map(upstreams.map((u) => [u.origin, embedded ? u.name : 'target'])));
+  const instrument = (policy: object, name: string) => ctx.instrument(policy, `gateway/${name}`);
   const bucket = tokenBucket({ capacity: 100, refillPerSecond: options.requestsPerSecond, clock });
   const shared = rateLimit({ limiter: bucket });
+  instrument(shared, 'limiter');
   const clients: Client[] = new Array(options.workers);
   const pool = await createWorkerPool({
     workers: options.workers,
@@ -115,11 +117,13 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
         seed: ctx.seed,
         clock,
         log,
+        instrument,
       });
       clients[workerIndex] = client;
       return { client };
     },
   });
+  instrument(pool, 'pool');
 
   const recorder = new PhaseRecorder(startMs, options.workers, clients);
   const jobs: Job[] = [];

@@ -45,9 +45,11 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
   const url = ctx.target?.href ?? `${server.origin}/load`;
   const startMs = clock.now();
   const log = new BreakerLog(startMs, new Map([[server.origin, ctx.target === undefined ? 'server' : 'target']]));
+  const instrument = (policy: object, name: string) => ctx.instrument(policy, `load/${name}`);
   // The layer is there, as in every phase, but generous: this phase measures the server and the clients.
   const bucket = tokenBucket({ capacity: 1_000, refillPerSecond: 50_000, clock });
   const shared = rateLimit({ limiter: bucket });
+  instrument(shared, 'limiter');
   const clients: Client[] = new Array(options.workers);
   const live = new PhaseRecorder(startMs, options.workers, clients);
   const tokens: [number, number][] = [];
@@ -115,6 +117,7 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
           seed: ctx.seed,
           clock,
           log,
+          instrument,
         });
         clients[workerIndex] = client;
         return { client };

@@ -1,6 +1,7 @@
 import type { ChaosStats } from '@sentinel/chaos';
 import type { Clock } from '@sentinel/core';
 import type { LoadTestReport } from '@sentinel/workers';
+import type { Instrument } from '../metrics.ts';
 
 /** The three patterns of the seed, in the order the demo runs them. */
 export const PHASE_NAMES = ['scraper', 'gateway', 'load'] as const;
@@ -117,6 +118,8 @@ export interface PhaseContext {
   readonly clock: Clock;
   /** Aborted on Ctrl-C: stop sending, report what happened. */
   readonly signal: AbortSignal;
+  /** Hands each policy the phase builds to the metrics (`/metrics`), named `phase/what`. */
+  readonly instrument: Instrument;
   /**
    * Called about 4 times a second: a few counters, and the whole phase so far on demand (building
    * it costs more than a progress line needs).

@@ -21,6 +21,7 @@ function context(seed: number, extra: Partial<PhaseContext> = {}): PhaseContext 
     target: undefined,
     clock: systemClock,
     signal: new AbortController().signal,
+    instrument: () => {},
     onTick: (progress) => ticks.push(progress),
     ticks,
     ...extra,

@@ -69,8 +69,10 @@ export async function runScraper(ctx: PhaseContext, options: ScraperOptions): Pr
   if (site === undefined) throw new Error('no upstream');
   const startMs = clock.now();
   const log = new BreakerLog(startMs, new Map([[site.origin, 'site']]));
+  const instrument = (policy: object, name: string) => ctx.instrument(policy, `scraper/${name}`);
   const bucket = tokenBucket({ capacity: 50, refillPerSecond: options.pagesPerSecond, clock });
   const shared = rateLimit({ limiter: bucket });
+  instrument(shared, 'limiter');
   const clients: Client[] = new Array(options.workers);
   const pool = await createWorkerPool({
     workers: options.workers,
@@ -91,11 +93,13 @@ export async function runScraper(ctx: PhaseContext, options: ScraperOptions): Pr
         seed: ctx.seed,
         clock,
         log,
+        instrument,
       });
       clients[workerIndex] = client;
       return { client };
     },
   });
+  instrument(pool, 'pool');
   const recorder = new PhaseRecorder(startMs, options.workers, clients);
   const tokens: [number, number][] = [];
   const out = createWriteStream(options.outFile);

@@ -28,8 +28,8 @@ export class BreakerLog {
     this.#names = names;
   }
 
-  /** Remembers `breaker` (worker `workerIndex`'s, for `url`'s origin) and logs its changes. */
-  watch(workerIndex: number, url: string, breaker: CircuitBreaker): CircuitBreaker {
+  /** Remembers `breaker` (worker `workerIndex`'s, for `url`'s origin) and logs its changes; returns the upstream's name. */
+  watch(workerIndex: number, url: string, breaker: CircuitBreaker): string {
     const origin = this.#names.get(url) ?? url;
     this.#breakers.push({ workerIndex, origin, breaker });
     breaker.onStateChange((event) => {
@@ -41,7 +41,7 @@ export class BreakerLog {
         to: event.to,
       });
     });
-    return breaker;
+    return origin;
   }
 
   /** Every breaker made so far with its state now. */
@@ -79,6 +79,8 @@ export interface WorkerClientOptions {
   readonly seed: number;
   readonly clock: Clock;
   readonly log: BreakerLog;
+  /** Hands the worker's retry and breakers to the metrics, by name. */
+  readonly instrument: (policy: object, name: string) => void;
 }
 
 /**
@@ -94,29 +96,31 @@ export function workerClient(o: WorkerClientOptions): Client {
 export function workerClientOptions(o: WorkerClientOptions): ClientOptions {
   const shouldRetry = (outcome: Outcome<unknown>): boolean =>
     !outcome.ok && !isNonRetryable(outcome.error) && (o.retryOpenBreaker || !isCircuitOpenError(outcome.error));
+  const retryPolicy = retry({
+    maxAttempts: o.maxAttempts,
+    backoff: fullJitter(exponential({ initialMs: o.backoff.initialMs, maxMs: o.backoff.maxMs })),
+    shouldRetry,
+    clock: o.clock,
+    // Each worker draws its own jitter from the run's seed.
+    random: seededRandom(o.seed * 1_000 + o.workerIndex),
+  });
+  o.instrument(retryPolicy, `retry/worker ${o.workerIndex}`);
   return {
     connections: o.connections,
     timeouts: o.timeouts,
     clock: o.clock,
-    retry: retry({
-      maxAttempts: o.maxAttempts,
-      backoff: fullJitter(exponential({ initialMs: o.backoff.initialMs, maxMs: o.backoff.maxMs })),
-      shouldRetry,
-      clock: o.clock,
-      // Each worker draws its own jitter from the run's seed.
-      random: seededRandom(o.seed * 1_000 + o.workerIndex),
-    }),
-    breaker: (origin: string) =>
-      o.log.watch(
-        o.workerIndex,
-        origin,
-        circuitBreaker({
-          trigger: o.breaker.trigger(),
-          halfOpenAfter: o.breaker.halfOpenAfterMs,
-          clock: o.clock,
-          ...(o.breaker.isFailure === undefined ? {} : { isFailure: o.breaker.isFailure }),
-        }),
-      ),
+    retry: retryPolicy,
+    breaker: (origin: string) => {
+      const breaker = circuitBreaker({
+        trigger: o.breaker.trigger(),
+        halfOpenAfter: o.breaker.halfOpenAfterMs,
+        clock: o.clock,
+        ...(o.breaker.isFailure === undefined ? {} : { isFailure: o.breaker.isFailure }),
+      });
+      const name = o.log.watch(o.workerIndex, origin, breaker);
+      o.instrument(breaker, `breaker/${name}/worker ${o.workerIndex}`);
+      return breaker;
+    },
     rateLimit: o.sharedLimit,
   };
 }
