@@ -115,6 +115,17 @@ describe('main (in-process)', () => {
   }, 120_000);
 });
 
+describe('main when a guarantee breaks', () => {
+  it('prints FAIL beside it and exits 1 (here: 90 % of requests fail, beyond what retries absorb)', async () => {
+    const t = testIo();
+    const code = await main(['--phase', 'load', '--workers', '5', '--requests', '2', '--failure-rate', '90%'], t.io);
+    expect(code).toBe(1);
+    expect(t.out.text()).toMatch(/^ {2}FAIL {2}load: retryable success ≥ 99\.9 % \(every request is a GET\) — /m);
+    // What could still be judged held: the failures are the server's, not lost or resent requests.
+    expect(t.out.text()).toMatch(/^ {2}ok {4}load: client attempts = server requests/m);
+  }, 120_000);
+});
+
 describe('prometheusMetrics', () => {
   it('without the optional exporter installed, says why instead of failing the dashboard', async () => {
     const missing = await prometheusMetrics(async () => {
