@@ -15,7 +15,7 @@ import {
   type JobKind,
   type Span,
 } from './gateway-evidence.ts';
-import { countsOf, type PhaseContext, type PhaseResult, ticker, type Window } from './phase.ts';
+import { countsOf, faultsText, type PhaseContext, type PhaseResult, ticker, type Window } from './phase.ts';
 import { startUpstreams, statsOf, transientFaults, type Upstream } from './upstream.ts';
 import { BreakerLog, workerClient } from './worker-client.ts';
 
@@ -173,8 +173,11 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
       title: 'API gateway',
       description:
         `${options.callers} callers submit jobs to ${options.workers} workers behind a queue of ${options.maxQueue} ` +
-        `(pool.run); each job calls catalog, orders or payments. Payments hangs for ${options.outageMs / 1_000} s ` +
-        `midway; later catalog answers 429 with Retry-After: ${RETRY_AFTER_SECONDS} for ${options.burstMs} ms.`,
+        `(pool.run); each job calls catalog, orders or payments, ${faultsText(ctx)}. ` +
+        (embedded
+          ? `Payments hangs for ${options.outageMs / 1_000} s midway; later catalog answers 429 with ` +
+            `Retry-After: ${RETRY_AFTER_SECONDS} for ${options.burstMs} ms.`
+          : ''),
       status,
       report,
       breakerStates: evidence.states,

@@ -8,6 +8,7 @@ import {
   attemptsCheck,
   type Check,
   countsOf,
+  faultsText,
   int,
   type PhaseContext,
   type PhaseResult,
@@ -65,7 +66,7 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
       title: 'Load test',
       description:
         `${options.workers} workers × ${int(options.requestsPerWorker)} GETs each (loadTest, closed model), ` +
-        `${percent(ctx.failureRate, 0)} transient faults; HDR latency percentiles.`,
+        `${faultsText(ctx)}; HDR latency percentiles.`,
       status,
       report,
       breakerStates: log.states(),

@@ -171,3 +171,10 @@ export function attemptsCheck(
 
 export const percent = (fraction: number, digits = 2): string => `${(fraction * 100).toFixed(digits)} %`;
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** What the phase's servers do: the embedded ones' faults, or the user's `--target`. */
+export function faultsText(ctx: PhaseContext): string {
+  return ctx.target === undefined
+    ? `${percent(ctx.failureRate, 0)} transient faults (503s, resets)`
+    : `against ${ctx.target.href} (nothing injected)`;
+}

@@ -10,6 +10,7 @@ import {
   attemptsCheck,
   type Check,
   countsOf,
+  faultsText,
   int,
   type PhaseContext,
   type PhaseResult,
@@ -117,7 +118,7 @@ export async function runScraper(ctx: PhaseContext, options: ScraperOptions): Pr
       title: 'Web scraper',
       description:
         `${options.workers} workers fetch ${int(options.urls)} pages from a lazy generator (pool.map), ` +
-        `${percent(ctx.failureRate, 0)} transient faults (503s, resets), a shared limit of ` +
+        `${faultsText(ctx)}, a shared limit of ` +
         `${int(options.pagesPerSecond)} pages/s; results as NDJSON.`,
       status,
       report,
