@@ -66,15 +66,19 @@ async function probe(target: URL): Promise<string | undefined> {
   }
 }
 
-/** Ctrl-C: the first one aborts the run, a second exits at once; `wait()` resolves on the next one. */
+/**
+ * Ctrl-C while the run goes on: the first one aborts it, a second exits at once. Once the run has
+ * ended (`ended()`), a Ctrl-C ends `wait()` instead — even one pressed before `wait()` was called.
+ */
 function interrupts(io: DemoIo) {
   const controller = new AbortController();
+  let running = true;
+  let pressed = false;
   let waiter: (() => void) | undefined;
   const on = () => {
-    if (waiter !== undefined) {
-      const wake = waiter;
-      waiter = undefined;
-      wake();
+    if (!running) {
+      pressed = true;
+      waiter?.();
     } else if (controller.signal.aborted) io.exit(INTERRUPTED);
     else controller.abort(new Error('interrupted (Ctrl-C)'));
   };
@@ -82,10 +86,15 @@ function interrupts(io: DemoIo) {
   io.signals.on('SIGTERM', on);
   return {
     signal: controller.signal,
+    ended: () => {
+      running = false;
+    },
     wait: () =>
-      new Promise<void>((resolve) => {
-        waiter = resolve;
-      }),
+      pressed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiter = resolve;
+          }),
     dispose: () => {
       io.signals.off('SIGINT', on);
       io.signals.off('SIGTERM', on);
@@ -161,6 +170,7 @@ export async function main(argv: readonly string[], io: DemoIo = processIo()): P
         dashboard?.update(demoDocument(snapshot(), now()));
       },
     });
+    stop.ended();
     progress.finish();
     const document = demoDocument(run, now());
     dashboard?.update(document);

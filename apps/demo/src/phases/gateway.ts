@@ -12,9 +12,9 @@ import {
   gatewayChecks,
   gatewayFacts,
   type Job,
-  type JobKind,
   type Span,
 } from './gateway-evidence.ts';
+import { HEADERS_MS, jobKind, PAYMENTS_HEADERS_MS, send } from './gateway-jobs.ts';
 import { countsOf, faultsText, type PhaseContext, type PhaseResult, ticker, type Window } from './phase.ts';
 import { startUpstreams, statsOf, transientFaults, type Upstream } from './upstream.ts';
 import { BreakerLog, workerClient } from './worker-client.ts';
@@ -44,13 +44,6 @@ export interface GatewayOptions {
   readonly thinkMs: { readonly min: number; readonly max: number };
 }
 
-/**
- * A payment status check waits this long for response headers (its own tight SLO); a hung
- * payments upstream costs this much per attempt until the worker's breaker opens.
- */
-const PAYMENTS_HEADERS_MS = 500;
-/** Catalog and order calls are given more time: a busy machine must not look like an outage. */
-const HEADERS_MS = 2_000;
 /** Timeouts or dropped connections in a row that open a worker's breaker for an upstream. */
 const BREAKER_THRESHOLD = 2;
 /** How long an open breaker rejects before it lets a probe through. */
@@ -58,12 +51,6 @@ const HALF_OPEN_AFTER_MS = 500;
 /** After the callers' time is up, the phase goes on (bounded) until every breaker has closed again. */
 const RECOVERY_GRACE_MS = 3_000;
 const RETRY_AFTER_SECONDS = 1;
-
-/** The mix of jobs: 40 % catalog reads, 30 % payment status checks, 20 % keyed orders, 10 % unkeyed ones. */
-function jobKind(random: () => number): JobKind {
-  const x = random();
-  return x < 0.4 ? 'catalog' : x < 0.7 ? 'payments' : x < 0.9 ? 'order' : 'order-unkeyed';
-}
 
 /**
  * What counts against a breaker here: a timeout, the failure that costs callers time. Answers
@@ -102,7 +89,8 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
     setup: (workerIndex) => {
       const client = workerClient({
         workerIndex,
-        maxAttempts: 4,
+        // Five attempts: at 10 % transient faults, 1 request in 100,000 fails them all.
+        maxAttempts: 5,
         backoff: { initialMs: 10, maxMs: 100 },
         // A caller is better served by a fast CircuitOpenError than by waiting for a probe.
         retryOpenBreaker: false,
@@ -317,29 +305,4 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
     await Promise.all(upstreams.map((upstream) => upstream.close()));
   }
   return result();
-}
-
-/** One job: the request a caller asked the gateway for, on the worker's own client. */
-async function send(
-  client: Client,
-  kind: JobKind,
-  upstreams: { readonly catalog: Upstream; readonly orders: Upstream; readonly payments: Upstream },
-  id: string,
-  signal: AbortSignal,
-): Promise<{ readonly status: number; readonly attempts: number }> {
-  const response =
-    kind === 'catalog'
-      ? await client.get(`${upstreams.catalog.origin}/catalog/items`, { query: { id }, signal })
-      : kind === 'payments'
-        ? await client.get(`${upstreams.payments.origin}/payments/status`, {
-            query: { id },
-            signal,
-            timeouts: { headersMs: PAYMENTS_HEADERS_MS },
-          })
-        : kind === 'order'
-          ? await client.post(`${upstreams.orders.origin}/orders`, { json: { id }, idempotencyKey: true, signal })
-          : // Each unkeyed order has a path of its own, so the server's per-path count shows any resend.
-            await client.post(`${upstreams.orders.origin}/orders/new-${id}`, { json: { id }, signal });
-  await response.bytes();
-  return { status: response.status, attempts: response.attempts };
 }

@@ -7,7 +7,7 @@ import {
   type Trigger,
 } from '@sentinel/breaker';
 import { seededRandom } from '@sentinel/chaos';
-import { type Client, type ClientOptions, createClient, type Timeouts } from '@sentinel/client';
+import { type Client, createClient, type Timeouts } from '@sentinel/client';
 import { type Clock, isNonRetryable, type Outcome, type Policy } from '@sentinel/core';
 import type { BreakerTransition } from '@sentinel/workers';
 
@@ -89,11 +89,6 @@ export interface WorkerClientOptions {
  * `sharedLimit`, which is shared on purpose.
  */
 export function workerClient(o: WorkerClientOptions): Client {
-  return createClient(workerClientOptions(o));
-}
-
-/** The options {@link workerClient} builds its client from. */
-export function workerClientOptions(o: WorkerClientOptions): ClientOptions {
   const shouldRetry = (outcome: Outcome<unknown>): boolean =>
     !outcome.ok && !isNonRetryable(outcome.error) && (o.retryOpenBreaker || !isCircuitOpenError(outcome.error));
   const retryPolicy = retry({
@@ -105,7 +100,7 @@ export function workerClientOptions(o: WorkerClientOptions): ClientOptions {
     random: seededRandom(o.seed * 1_000 + o.workerIndex),
   });
   o.instrument(retryPolicy, `retry/worker ${o.workerIndex}`);
-  return {
+  return createClient({
     connections: o.connections,
     timeouts: o.timeouts,
     clock: o.clock,
@@ -122,5 +117,5 @@ export function workerClientOptions(o: WorkerClientOptions): ClientOptions {
       return breaker;
     },
     rateLimit: o.sharedLimit,
-  };
+  });
 }
