@@ -36,6 +36,6 @@ describe.skipIf(noPty !== undefined)('http-sentinel on a terminal', () => {
     expect(coloured).toContain('\u001b[1mload\u001b[0m');
     const plain = await onTerminal(command, { NO_COLOR: '1' });
     expect(plain).toContain('\r\u001b[2Kload: ');
-    expect(plain).not.toMatch(/\u001b\[\d+m/);
+    expect(plain).not.toMatch(new RegExp(String.raw`\u001b\[\d+m`));
   }, 90_000);
 });
