@@ -37,6 +37,11 @@ describe.skipIf(noPty !== undefined)('http-sentinel on a terminal', () => {
     const plain = await onTerminal(command, { NO_COLOR: '1' });
     expect(plain).toContain('\r\u001b[2Kload: ');
     // No SGR (colour) sequence: every escape left is the line redraw `ESC[2K`.
-    expect(plain.split('\u001b[').slice(1).every((part) => part.startsWith('2K'))).toBe(true);
+    expect(
+      plain
+        .split('\u001b[')
+        .slice(1)
+        .every((part) => part.startsWith('2K')),
+    ).toBe(true);
   }, 90_000);
 });
