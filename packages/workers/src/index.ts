@@ -11,3 +11,17 @@ export {
   QueueFullError,
   WorkerCrashedError,
 } from './errors.ts';
+export type { ThreadErrorEvent, ThreadPoolStats, ThreadStats, ThreadTaskEndEvent } from './threads/events.ts';
+export type { LatencySummary } from './threads/latency.ts';
+export type { MapOptions, MapResult } from './threads/map.ts';
+export type { ThreadPoolOptions } from './threads/options.ts';
+export type { ThreadTaskContext } from './threads/thread-entry.ts';
+export {
+  createThreadPool,
+  type HandlerName,
+  type PayloadOf,
+  type ResultOf,
+  type ThreadPool,
+  type ThreadPoolCloseOptions,
+  type ThreadRunOptions,
+} from './threads/thread-pool.ts';

@@ -1,0 +1,407 @@
+import { BroadcastChannel, type Transferable } from 'node:worker_threads';
+import { type Disposer, Emitter, optionChecker } from '@sentinel/core';
+import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
+import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
+import { deserializeValue, serializeValue } from './error-transport.ts';
+import type { ThreadErrorEvent, ThreadPoolStats, ThreadTaskEndEvent } from './events.ts';
+import { LatencyWindow } from './latency.ts';
+import { type MapOptions, type MapResult, mapLazily, type StartedTask } from './map.ts';
+import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
+import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
+import { FifoTaskQueue } from './task-queue.ts';
+import type { ThreadTaskContext } from './thread-entry.ts';
+import { isThreadMessage, type StartedThreads, startThreads } from './thread-startup.ts';
+import { ThreadStatsBook } from './thread-stats.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: a handler's payload and state are whatever the module says.
+type AnyHandler = (payload: any, state: any, ctx: ThreadTaskContext) => unknown;
+
+/** The handlers of a thread module `M` (`typeof import('./handlers.js')`): its functions but `setup`. */
+export type HandlerName<M> = {
+  [K in keyof M]: K extends 'setup' ? never : M[K] extends AnyHandler ? K : never;
+}[keyof M] &
+  string;
+/** The payload handler `K` of module `M` takes. */
+export type PayloadOf<M, K extends keyof M> = M[K] extends (payload: infer P, ...rest: never[]) => unknown ? P : never;
+/** What handler `K` of module `M` resolves to. */
+export type ResultOf<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/** Options of `pool.run`. */
+export interface ThreadRunOptions {
+  /**
+   * Aborting it before the task starts rejects at once and the task never runs (a queued task is
+   * removed); while it runs, `run` rejects at once with the reason and the handler's `ctx.signal`
+   * aborts (the thread stays busy until the handler returns).
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** `ArrayBuffer`s / `MessagePort`s in the payload to move to the thread instead of copying. */
+  readonly transfer?: readonly Transferable[] | undefined;
+}
+
+/** Options of `pool.close`. */
+export interface ThreadPoolCloseOptions {
+  /** Aborting it stops waiting: running tasks reject with the reason and their threads are terminated. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A pool of `worker_threads`, each with its own state built by the module's `setup`. */
+export interface ThreadPool<M = Record<string, AnyHandler>> extends AsyncDisposable {
+  /** Runs handler `name` on the next free thread (FIFO) and resolves with what it returns. */
+  run<K extends HandlerName<M>>(name: K, payload: PayloadOf<M, K>, options?: ThreadRunOptions): Promise<ResultOf<M, K>>;
+  /**
+   * The scraper pattern: runs handler `name` on every item, pulled lazily (at most 2 × `threads`
+   * items read ahead), yielding one result per item in completion order (or input order with
+   * `ordered`). Leaving the loop stops pulling and aborts the tasks in flight.
+   */
+  map<K extends HandlerName<M>>(
+    name: K,
+    items: Iterable<PayloadOf<M, K>> | AsyncIterable<PayloadOf<M, K>>,
+    options?: MapOptions,
+  ): AsyncIterable<MapResult<PayloadOf<M, K>, ResultOf<M, K>>>;
+  /** A JSON-serialisable snapshot: per thread, queue, totals, wait and run latencies. */
+  stats(): ThreadPoolStats;
+  /**
+   * Stops accepting tasks (`PoolClosedError`), rejects the queued ones with it, lets running ones
+   * finish, then terminates every thread. Idempotent: every call returns the same promise.
+   */
+  close(options?: ThreadPoolCloseOptions): Promise<void>;
+  /** A task that ran on a thread has settled. */
+  onTaskEnd(listener: (event: ThreadTaskEndEvent) => void): Disposer;
+  /** A thread crashed (it is replaced), or a replacement thread's setup failed. */
+  onWorkerError(listener: (event: ThreadErrorEvent) => void): Disposer;
+}
+
+interface TaskRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly submittedAt: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** waiting → running (a thread took it) → settled (the caller has its answer). */
+  phase: 'waiting' | 'running' | 'settled';
+  /** The thread still owes an answer (stays true after an abort until it arrives). */
+  onThread: boolean;
+  threadId: number;
+  workerIndex: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+const runCheck = optionChecker('threadPool.run');
+
+/**
+ * Creates a pool of `threads` worker threads on piscina for CPU-heavy work (parsing, hashing,
+ * compressing responses): the same `run` / `map` / `stats` / `close` surface as the async pool.
+ * Resolves once every thread has run the module's `setup(index, data)`; if one fails, every
+ * thread is terminated and the promise rejects with that failure.
+ */
+export async function createThreadPool<M = Record<string, AnyHandler>>(
+  options: ThreadPoolOptions,
+): Promise<ThreadPool<M>> {
+  const resolved = resolveThreadPoolOptions(options);
+  const queue = new FifoTaskQueue();
+  let pool: Pool | undefined;
+  const started = await startThreads(resolved, {
+    queue,
+    onDispatch: (task, threadId) => pool?.dispatched(task, threadId),
+  });
+  pool = new Pool(resolved, started, queue);
+  return pool as unknown as ThreadPool<M>;
+}
+
+class Pool {
+  readonly #options: ResolvedThreadPoolOptions;
+  readonly #threads: StartedThreads;
+  readonly #queue: FifoTaskQueue;
+  readonly #channel: BroadcastChannel;
+  readonly #book: ThreadStatsBook;
+  readonly #onThread = new Set<TaskRecord>();
+  readonly #taskEnd = new Emitter<ThreadTaskEndEvent>();
+  readonly #workerError = new Emitter<ThreadErrorEvent>();
+  readonly #wait = new LatencyWindow();
+  readonly #run = new LatencyWindow();
+  #nextId = 0;
+  #closing: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+  #forced: ((reason: unknown) => void) | undefined;
+
+  readonly onTaskEnd = this.#taskEnd.subscribe;
+  readonly onWorkerError = this.#workerError.subscribe;
+
+  constructor(options: ResolvedThreadPoolOptions, threads: StartedThreads, queue: FifoTaskQueue) {
+    this.#options = options;
+    this.#threads = threads;
+    this.#queue = queue;
+    this.#book = new ThreadStatsBook(options.threads);
+    this.#channel = new BroadcastChannel(threads.boot.abortChannel);
+    this.#channel.unref();
+    const { piscina } = threads;
+    piscina.on('workerDestroy', (worker: { id: number }) => this.#threadDied(worker.id));
+    // Piscina reports a thread that died between tasks as an 'error' event (thrown if unheard).
+    piscina.on('error', (error: unknown) => this.#workerError.emit({ workerIndex: -1, error }));
+    piscina.on('message', (message: unknown) => {
+      if (isThreadMessage(message) && message[THREAD_MESSAGE] === 'failed') {
+        this.#workerError.emit({ workerIndex: message.index, error: deserializeValue(message.error) });
+      }
+    });
+  }
+
+  run(name: string, payload: unknown, options?: ThreadRunOptions): Promise<unknown> {
+    try {
+      return this.#start(name, payload, options).promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  map(name: string, items: unknown, options?: MapOptions): AsyncIterable<MapResult<unknown, unknown>> {
+    const check = optionChecker('threadPool.map');
+    this.#checkName(check, name);
+    if (typeof items !== 'object' || items === null || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+      check.fail('items', items, 'an iterable or async iterable');
+    }
+    const opts = check.options(options, ['ordered', 'signal']);
+    const ordered = check.boolean('ordered', opts.ordered, false);
+    const signal = checkSignal(check, opts.signal);
+    const { threads, maxQueue } = this.#options;
+    // Threads busy plus one task queued per thread, so none idles between results; never more
+    // queued than maxQueue allows, so the map does not trip the pool's own bound.
+    const readAhead = threads + Math.min(threads, maxQueue);
+    return mapLazily(items as Iterable<unknown>, (item, mapSignal) => this.#start(name, item, { signal: mapSignal }), {
+      readAhead,
+      ordered,
+      clock: this.#options.clock,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+
+  stats(): ThreadPoolStats {
+    const slots = this.#threads.boot.slots;
+    const busy = new Set<number>();
+    for (const record of this.#onThread) busy.add(slotOf(slots, record.threadId));
+    const { completed, failed, rejected, crashes } = this.#book;
+    return {
+      workers: this.#book.threads(busy),
+      queued: this.#queue.size,
+      running: this.#onThread.size,
+      completed,
+      failed,
+      rejected,
+      crashes,
+      waitMs: this.#wait.summary(),
+      runMs: this.#run.summary(),
+    };
+  }
+
+  close(options?: ThreadPoolCloseOptions): Promise<void> {
+    if (this.#closing === undefined) {
+      const check = optionChecker('threadPool.close');
+      const signal = checkSignal(check, check.options(options, ['signal']).signal);
+      this.#closing = this.#shutDown(signal);
+    }
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** From piscina's load balancer: the task is leaving the queue for thread `threadId`. */
+  dispatched(task: PiscinaTask, threadId: number): void {
+    const record = task[queueOptionsSymbol] as TaskRecord | null;
+    if (record === null || record.phase !== 'waiting') return;
+    record.phase = 'running';
+    record.onThread = true;
+    record.threadId = threadId;
+    this.#onThread.add(record);
+  }
+
+  #start(name: string, payload: unknown, options: ThreadRunOptions | undefined): StartedTask<unknown> {
+    this.#checkName(runCheck, name);
+    const opts = runCheck.options(options, ['signal', 'transfer']);
+    const signal = checkSignal(runCheck, opts.signal);
+    const transfer = opts.transfer;
+    if (transfer !== undefined && !Array.isArray(transfer))
+      runCheck.fail('transfer', transfer, 'an array of Transferables');
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const record: TaskRecord = {
+      id: this.#nextId++,
+      name,
+      submittedAt: this.#options.clock.now(),
+      resolve,
+      reject,
+      phase: 'waiting',
+      onThread: false,
+      threadId: 0,
+      workerIndex: -1,
+      signal,
+      onAbort: undefined,
+    };
+    const started = { promise, workerIndex: () => record.workerIndex };
+    if (this.#closing !== undefined || signal?.aborted) {
+      this.#refuse(record, this.#closing !== undefined ? new PoolClosedError() : signal?.reason);
+      return started;
+    }
+
+    const envelope: TaskEnvelope & { [queueOptionsSymbol]: TaskRecord } = {
+      id: record.id,
+      name,
+      payload,
+      [queueOptionsSymbol]: record,
+    };
+    this.#threads.piscina.run(envelope, transfer === undefined ? {} : { transferList: transfer as never }).then(
+      (result: TaskResult) => this.#answered(record, result),
+      (error: unknown) => this.#lost(record, error),
+    );
+    // Piscina placed it on a thread or in the queue, synchronously; a queue over its bound gives it back.
+    if (record.phase === 'waiting' && this.#queue.size > this.#options.maxQueue && this.#queue.take(record)) {
+      this.#refuse(record, new QueueFullError(this.#options.maxQueue));
+      return started;
+    }
+    if (signal !== undefined && record.phase !== 'settled') {
+      record.onAbort = () => this.#aborted(record, signal.reason);
+      signal.addEventListener('abort', record.onAbort, { once: true });
+    }
+    return started;
+  }
+
+  #checkName(check: ReturnType<typeof optionChecker>, name: unknown): void {
+    if (typeof name !== 'string' || !this.#threads.handlers.has(name)) {
+      const names = [...this.#threads.handlers].join(', ') || 'none';
+      check.fail('name', name, `the name of a handler the module exports (${names})`);
+    }
+  }
+
+  /** Never ran: refused at the door, or taken out of the queue. */
+  #refuse(record: TaskRecord, reason: unknown): void {
+    this.#book.rejected++;
+    this.#settle(record, false, reason);
+  }
+
+  #aborted(record: TaskRecord, reason: unknown): void {
+    if (record.phase === 'waiting' && this.#queue.take(record)) {
+      this.#refuse(record, reason);
+    } else if (record.phase === 'running') {
+      this.#settle(record, false, reason);
+      this.#tellThread(record, reason);
+    }
+  }
+
+  #tellThread(record: TaskRecord, reason: unknown): void {
+    const message: AbortMessage = { id: record.id, threadId: record.threadId, reason: serializeValue(reason) };
+    this.#channel.postMessage(message);
+  }
+
+  /** The thread answered. The caller may already have been answered (aborted). */
+  #answered(record: TaskRecord, result: TaskResult): void {
+    this.#offThread(record, result.index);
+    const error = result.ok ? undefined : deserializeValue(result.error);
+    if (!result.ok && result.skipped) {
+      this.#book.rejected++;
+    } else {
+      this.#ended(record, result.ok, result.runMs, error, result.status);
+    }
+    if (result.ok) this.#settle(record, true, result.value);
+    else this.#settle(record, false, error);
+  }
+
+  /** Piscina rejected: the thread died under the task, or the payload could not be posted. */
+  #lost(record: TaskRecord, cause: unknown): void {
+    const index = slotOf(this.#threads.boot.slots, record.threadId);
+    this.#offThread(record, index);
+    if ((cause as { name?: unknown } | null)?.name === 'DataCloneError') {
+      this.#book.rejected++;
+      this.#settle(record, false, cause);
+      return;
+    }
+    if (this.#forced !== undefined) {
+      // Terminated by a forced close: the caller already has the close's reason.
+      this.#settle(record, false, cause);
+      return;
+    }
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const error = new WorkerCrashedError(index, `thread ${index} died while running "${record.name}": ${message}`, {
+      cause,
+    });
+    this.#book.crashes++;
+    this.#ended(record, false, this.#options.clock.now() - record.submittedAt, error, undefined);
+    this.#workerError.emit({ workerIndex: index, error });
+    this.#settle(record, false, error);
+  }
+
+  #offThread(record: TaskRecord, index: number): void {
+    record.workerIndex = index;
+    record.onThread = false;
+    this.#onThread.delete(record);
+    if (this.#onThread.size === 0) this.#drained?.();
+  }
+
+  #ended(record: TaskRecord, ok: boolean, runMs: number, error: unknown, status: unknown): void {
+    const waitMs = Math.max(0, this.#options.clock.now() - record.submittedAt - runMs);
+    this.#wait.record(waitMs);
+    this.#run.record(runMs);
+    this.#book.ended(record.workerIndex, ok, status);
+    if (this.#taskEnd.hasListeners) this.#taskEnd.emit({ workerIndex: record.workerIndex, ok, waitMs, runMs, error });
+  }
+
+  #settle(record: TaskRecord, ok: boolean, value: unknown): void {
+    if (record.phase === 'settled') return;
+    record.phase = 'settled';
+    if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
+    if (ok) record.resolve(value);
+    else record.reject(value);
+  }
+
+  #threadDied(threadId: number): void {
+    // Mark the slot free for the replacement, keeping the id findable (negated) for the tasks
+    // piscina is about to fail with this thread's death.
+    const slots = this.#threads.boot.slots;
+    const index = slotOf(slots, threadId);
+    if (index >= 0) Atomics.store(slots, index, -threadId);
+  }
+
+  async #shutDown(signal: AbortSignal | undefined): Promise<void> {
+    for (const owner of this.#queue.drain()) this.#refuse(owner as TaskRecord, new PoolClosedError());
+    if (this.#onThread.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.#forced = (reason) => {
+          for (const record of this.#onThread) {
+            this.#settle(record, false, reason);
+            this.#tellThread(record, reason);
+          }
+          resolve();
+        };
+        const onAbort = () => this.#forced?.(signal?.reason);
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+        this.#drained = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      });
+    }
+    this.#forced ??= () => {};
+    await this.#threads.piscina.destroy();
+    this.#channel.close();
+    this.#taskEnd.clear();
+    this.#workerError.clear();
+  }
+}
+
+function slotOf(slots: Int32Array, threadId: number): number {
+  for (let i = 0; i < slots.length; i++) {
+    const owner = Atomics.load(slots, i);
+    if (owner === threadId || owner === -threadId) return i;
+  }
+  return -1;
+}
+
+function checkSignal(check: ReturnType<typeof optionChecker>, value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  return check.fail('signal', value, 'an AbortSignal');
+}
