@@ -40,6 +40,7 @@ describe('error transport (in one thread, through structuredClone)', () => {
 
     const config = across(new ConfigError({ owner: 'o', option: 'depth', value: -1, expected: 'an integer >= 0' }));
     expect(config).toBeInstanceOf(ConfigError);
+    expect(isConfigError(config)).toBe(true);
     expect(config).toMatchObject({ option: 'depth', value: -1, owner: 'o' });
     const full = across(new QueueFullError(3));
     expect([isQueueFullError(full), isRejectedError(full), full instanceof QueueFullError]).toEqual([true, true, true]);
