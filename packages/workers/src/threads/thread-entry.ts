@@ -55,11 +55,9 @@ channel.onmessage = (event) => {
 };
 
 const ready: Promise<Thread> = start();
-// The failure is reported to the main thread by start(); tasks awaiting `ready` see it too.
-ready.catch(() => {});
 
-/** Piscina's entry point: runs one task. Always resolves; failures are data in the result. */
-export async function runTask(envelope: TaskEnvelope): Promise<TaskResult> {
+/** Runs one task. Always resolves; failures are data in the result. */
+async function run(envelope: TaskEnvelope): Promise<TaskResult> {
   lastStarted = envelope.id;
   const startedAt = systemClock.now();
   let thread: Thread | undefined;
@@ -83,6 +81,18 @@ export async function runTask(envelope: TaskEnvelope): Promise<TaskResult> {
     running.delete(envelope.id);
   }
 }
+
+/**
+ * Piscina's handler, exported as a promise: piscina awaits it while loading this file, before it
+ * reports the thread ready. So `setup` runs before an idle thread may block in `Atomics.wait`
+ * (`atomics: 'sync'`), where its pending imports and promises would never resume. It resolves
+ * even when setup failed (already reported to the main thread): every task then fails with that
+ * error, instead of the thread crashing in a loop.
+ */
+export const runTask: Promise<(envelope: TaskEnvelope) => Promise<TaskResult>> = ready.then(
+  () => run,
+  () => run,
+);
 
 function failure(thread: Thread | undefined, error: unknown, startedAt: number, skipped: boolean): TaskResult {
   const status = thread === undefined ? undefined : statusOf(thread.state);

@@ -72,6 +72,14 @@ describe('createThreadPool: two threads', { timeout: 60_000 }, () => {
     expect(echoed.setupIndex).toBe(echoed.workerIndex);
   });
 
+  it("an idle thread keeps running its timers (atomics: 'async'), as a client's keep-alive needs", async () => {
+    const g = gate();
+    expect(await pool.run('later', g)).toBe(g);
+    // No task is running now; the mark comes from a timer in an idle thread.
+    expect(pool.stats().running).toBe(0);
+    await waitWhile(gates.entered, g, 0);
+  });
+
   it('a SentinelError thrown in a thread is still one on the main thread, with every guard, field and cause', async () => {
     const timeout = await rejection(pool.run('fail', 'timeout'));
     expect(timeout).toBeInstanceOf(TimeoutError);

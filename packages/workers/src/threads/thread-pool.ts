@@ -4,6 +4,7 @@ import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
 import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
 import type { ThreadErrorEvent, ThreadPoolStats, ThreadTaskEndEvent } from './events.ts';
+import { KeepAlive } from './keep-alive.ts';
 import { LatencyWindow } from './latency.ts';
 import { type MapOptions, type MapResult, mapLazily, type StartedTask } from './map.ts';
 import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
@@ -85,6 +86,8 @@ interface TaskRecord {
   workerIndex: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Keeps the process alive until the caller has its answer. */
+  held: boolean;
 }
 
 const runCheck = optionChecker('threadPool.run');
@@ -100,12 +103,14 @@ export async function createThreadPool<M = Record<string, AnyHandler>>(
 ): Promise<ThreadPool<M>> {
   const resolved = resolveThreadPoolOptions(options);
   const queue = new FifoTaskQueue();
+  const keepAlive = new KeepAlive();
   let pool: Pool | undefined;
   const started = await startThreads(resolved, {
     queue,
+    keepAlive,
     onDispatch: (task, threadId) => pool?.dispatched(task, threadId),
   });
-  pool = new Pool(resolved, started, queue);
+  pool = new Pool(resolved, started, queue, keepAlive);
   return pool as unknown as ThreadPool<M>;
 }
 
@@ -113,6 +118,7 @@ class Pool {
   readonly #options: ResolvedThreadPoolOptions;
   readonly #threads: StartedThreads;
   readonly #queue: FifoTaskQueue;
+  readonly #keepAlive: KeepAlive;
   readonly #channel: BroadcastChannel;
   readonly #book: ThreadStatsBook;
   readonly #onThread = new Set<TaskRecord>();
@@ -128,8 +134,9 @@ class Pool {
   readonly onTaskEnd = this.#taskEnd.subscribe;
   readonly onWorkerError = this.#workerError.subscribe;
 
-  constructor(options: ResolvedThreadPoolOptions, threads: StartedThreads, queue: FifoTaskQueue) {
+  constructor(options: ResolvedThreadPoolOptions, threads: StartedThreads, queue: FifoTaskQueue, keepAlive: KeepAlive) {
     this.#options = options;
+    this.#keepAlive = keepAlive;
     this.#threads = threads;
     this.#queue = queue;
     this.#book = new ThreadStatsBook(options.threads);
@@ -241,6 +248,7 @@ class Pool {
       workerIndex: -1,
       signal,
       onAbort: undefined,
+      held: false,
     };
     const started = { promise, workerIndex: () => record.workerIndex };
     if (this.#closing !== undefined || signal?.aborted) {
@@ -248,6 +256,8 @@ class Pool {
       return started;
     }
 
+    this.#keepAlive.hold();
+    record.held = true;
     const envelope: TaskEnvelope & { [queueOptionsSymbol]: TaskRecord } = {
       id: record.id,
       name,
@@ -351,6 +361,7 @@ class Pool {
 
   #settle(record: TaskRecord, ok: boolean, value: unknown): void {
     if (record.phase === 'settled') return;
+    if (record.held) this.#keepAlive.release();
     record.phase = 'settled';
     if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
     if (ok) record.resolve(value);
@@ -366,6 +377,7 @@ class Pool {
   }
 
   async #shutDown(signal: AbortSignal | undefined): Promise<void> {
+    this.#keepAlive.hold();
     for (const owner of this.#queue.drain()) this.#refuse(owner as TaskRecord, new PoolClosedError());
     if (this.#onThread.size > 0) {
       await new Promise<void>((resolve) => {
@@ -388,6 +400,7 @@ class Pool {
     this.#forced ??= () => {};
     await this.#threads.piscina.destroy();
     this.#channel.close();
+    this.#keepAlive.close();
     this.#taskEnd.clear();
     this.#workerError.clear();
   }

@@ -4,6 +4,7 @@ import { ConfigError } from '@sentinel/core';
 import { Piscina, type PiscinaTask } from 'piscina';
 import { WorkerCrashedError } from '../errors.ts';
 import { deserializeValue } from './error-transport.ts';
+import type { KeepAlive } from './keep-alive.ts';
 import { OWNER, type ResolvedThreadPoolOptions } from './options.ts';
 import { RUN_TASK, THREAD_MESSAGE, type ThreadBoot, type ThreadMessage } from './protocol.ts';
 import type { FifoTaskQueue } from './task-queue.ts';
@@ -24,6 +25,8 @@ export interface StartedThreads {
 /** Hooks from the pool into piscina's scheduling. */
 export interface StartHooks {
   readonly queue: FifoTaskQueue;
+  /** Held while the threads start. */
+  readonly keepAlive: KeepAlive;
   /** Called when piscina hands a task to a thread (from its load balancer). */
   readonly onDispatch: (task: PiscinaTask, threadId: number) => void;
 }
@@ -73,6 +76,7 @@ export async function startThreads(options: ResolvedThreadPoolOptions, hooks: St
   });
 
   let handlers: readonly string[] = [];
+  hooks.keepAlive.hold();
   try {
     await new Promise<void>((resolve, reject) => {
       const ready = new Set<number>();
@@ -98,7 +102,10 @@ export async function startThreads(options: ResolvedThreadPoolOptions, hooks: St
     });
   } catch (error) {
     await piscina.destroy();
+    hooks.keepAlive.close();
     throw error;
+  } finally {
+    hooks.keepAlive.release();
   }
   return { piscina, boot, handlers: new Set(handlers) };
 }
