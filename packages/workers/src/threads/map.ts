@@ -1,20 +1,32 @@
 import type { Clock } from '@sentinel/core';
 
-/** One item's outcome from `pool.map`: exactly one per input item. */
-export interface MapResult<I, R> {
+/** One item's outcome from `pool.map`: exactly one per input item. `ok` tells `value` from `error`. */
+export type MapResult<I, R> = MapSuccess<I, R> | MapFailure<I>;
+
+interface MapOutcome<I> {
   /** The input item. */
   readonly item: I;
   /** Its position in the input, from 0. */
   readonly index: number;
-  readonly ok: boolean;
-  /** The handler's result when `ok`. */
-  readonly value: R | undefined;
-  /** What the task failed with when not `ok`. */
-  readonly error: unknown;
   /** The thread that ran it; -1 when it never reached one. */
   readonly workerIndex: number;
   /** From submission to settlement, in milliseconds (waiting included). */
   readonly ms: number;
+}
+
+/** An item whose task returned. */
+export interface MapSuccess<I, R> extends MapOutcome<I> {
+  readonly ok: true;
+  readonly value: R;
+  readonly error: undefined;
+}
+
+/** An item whose task failed (or never ran). */
+export interface MapFailure<I> extends MapOutcome<I> {
+  readonly ok: false;
+  readonly value: undefined;
+  /** What the task failed with. */
+  readonly error: unknown;
 }
 
 /** Options of `pool.map`. */
@@ -75,7 +87,15 @@ export async function* mapLazily<I, R>(
     const startedAt = clock.now();
     const task = start(item, stop.signal);
     const settle = (ok: boolean, value: R | undefined, error: unknown) => {
-      const result = { item, index, ok, value, error, workerIndex: task.workerIndex(), ms: clock.now() - startedAt };
+      const result = {
+        item,
+        index,
+        ok,
+        value,
+        error,
+        workerIndex: task.workerIndex(),
+        ms: clock.now() - startedAt,
+      } as MapResult<I, R>;
       if (ordered) doneByIndex.set(index, result);
       else done.push(result);
       wake?.();

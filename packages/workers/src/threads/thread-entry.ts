@@ -74,6 +74,14 @@ async function run(envelope: TaskEnvelope): Promise<TaskResult> {
     if (handler === undefined) throw new TypeError(`the module exports no handler named "${envelope.name}"`);
     running.set(envelope.id, controller);
     const value = await handler(envelope.payload, thread.state, { signal: controller.signal, workerIndex: index });
+    // Caught here, a function or symbol result fails its task; buried deeper in the result it
+    // fails piscina's postMessage, which kills the thread (a WorkerCrashedError). Checking the
+    // whole value would clone every result twice.
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      throw new TypeError(
+        `handler "${envelope.name}" returned a ${typeof value}, which cannot be sent to the main thread`,
+      );
+    }
     return { ok: true, value, index, runMs: systemClock.now() - startedAt, status: statusOf(thread.state) };
   } catch (error) {
     return failure(thread, error, startedAt, false);

@@ -130,6 +130,13 @@ describe('createThreadPool: two threads', { timeout: 60_000 }, () => {
     expect(((await rejection(pool.run('fail', 'cycle'))) as Error).message).toBe('cyclic');
   });
 
+  it('a result that cannot cross fails its task with a TypeError; the thread lives on', async () => {
+    const error = await rejection(pool.run('unclonable', undefined));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/returned a function, which cannot be sent to the main thread/);
+    expect(pool.stats().crashes).toBe(0);
+  });
+
   it('refuses an unknown handler, a bad signal or transfer with a ConfigError naming the argument', async () => {
     const unknown = await rejection(pool.run('nope' as 'echo', 1));
     expect(isConfigError(unknown)).toBe(true);
