@@ -12,7 +12,7 @@ export {
   WorkerCrashedError,
 } from './errors.ts';
 export type { ThreadErrorEvent, ThreadPoolStats, ThreadStats, ThreadTaskEndEvent } from './threads/events.ts';
-export type { LatencySummary } from './threads/latency.ts';
+export type { DurationStats } from './threads/latency.ts';
 export type { MapFailure, MapOptions, MapResult, MapSuccess } from './threads/map.ts';
 export type { ThreadPoolOptions } from './threads/options.ts';
 export type { ThreadTaskContext } from './threads/thread-entry.ts';

@@ -26,6 +26,7 @@ console.log(JSON.stringify({
   instance: error instanceof TimeoutError,
   cause: error.cause?.message,
   completed: stats.completed,
+  failed: stats.failed,
 }));
 `;
 
@@ -54,7 +55,8 @@ const expected = {
   timeout: true,
   instance: true,
   cause: 'inner',
-  completed: 2,
+  completed: 1,
+  failed: 1,
 };
 
 if (built || process.env.CI === 'true') {

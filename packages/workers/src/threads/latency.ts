@@ -1,5 +1,5 @@
-/** p50 / p99 / max of a latency, in milliseconds; JSON-serialisable. */
-export interface LatencySummary {
+/** p50, p99 and max of a set of durations, in milliseconds (the async pool's shape). */
+export interface DurationStats {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
@@ -24,7 +24,7 @@ export class LatencyWindow {
     if (value > this.#max) this.#max = value;
   }
 
-  summary(): LatencySummary {
+  summary(): DurationStats {
     const n = Math.min(this.#count, WINDOW);
     if (n === 0) return { p50: 0, p99: 0, max: 0 };
     const sorted = this.#samples.slice(0, n).sort();

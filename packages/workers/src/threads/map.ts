@@ -1,5 +1,3 @@
-import type { Clock } from '@sentinel/core';
-
 /** One item's outcome from `pool.map`: exactly one per input item. `ok` tells `value` from `error`. */
 export type MapResult<I, R> = MapSuccess<I, R> | MapFailure<I>;
 
@@ -10,7 +8,7 @@ interface MapOutcome<I> {
   readonly index: number;
   /** The thread that ran it; -1 when it never reached one. */
   readonly workerIndex: number;
-  /** From submission to settlement, in milliseconds (waiting included). */
+  /** How long its handler ran, in ms (0 when it never ran). */
   readonly ms: number;
 }
 
@@ -41,10 +39,11 @@ export interface MapOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A started task: its promise, and (once settled) which thread ran it. */
+/** A started task: its promise, and (once settled) which thread ran it and for how long. */
 export interface StartedTask<R> {
   readonly promise: Promise<R>;
   readonly workerIndex: () => number;
+  readonly ms: () => number;
 }
 
 /**
@@ -61,10 +60,9 @@ export async function* mapLazily<I, R>(
     readonly readAhead: number;
     readonly ordered: boolean;
     readonly signal?: AbortSignal;
-    readonly clock: Clock;
   },
 ): AsyncGenerator<MapResult<I, R>, void, undefined> {
-  const { readAhead, ordered, signal, clock } = options;
+  const { readAhead, ordered, signal } = options;
   const iterator =
     Symbol.asyncIterator in items
       ? (items as AsyncIterable<I>)[Symbol.asyncIterator]()
@@ -84,7 +82,6 @@ export async function* mapLazily<I, R>(
   let sourceDone = false;
 
   const launch = (item: I, index: number) => {
-    const startedAt = clock.now();
     const task = start(item, stop.signal);
     const settle = (ok: boolean, value: R | undefined, error: unknown) => {
       const result = {
@@ -94,7 +91,7 @@ export async function* mapLazily<I, R>(
         value,
         error,
         workerIndex: task.workerIndex(),
-        ms: clock.now() - startedAt,
+        ms: task.ms(),
       } as MapResult<I, R>;
       if (ordered) doneByIndex.set(index, result);
       else done.push(result);

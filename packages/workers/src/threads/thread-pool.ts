@@ -88,6 +88,12 @@ interface TaskRecord {
   onAbort: (() => void) | undefined;
   /** Keeps the process alive until the caller has its answer. */
   held: boolean;
+  /** Counted in its thread's `tasks` (at dispatch when the slot is known, else at the end). */
+  counted: boolean;
+  /** What the caller was told. */
+  told: { readonly ok: boolean; readonly value: unknown } | undefined;
+  /** The handler's run time, as its thread measured it (0 until it answered). */
+  runMs: number;
 }
 
 const runCheck = optionChecker('threadPool.run');
@@ -145,10 +151,10 @@ class Pool {
     const { piscina } = threads;
     piscina.on('workerDestroy', (worker: { id: number }) => this.#threadDied(worker.id));
     // Piscina reports a thread that died between tasks as an 'error' event (thrown if unheard).
-    piscina.on('error', (error: unknown) => this.#workerError.emit({ workerIndex: -1, error }));
+    piscina.on('error', (error: unknown) => this.#workerError.emit({ workerIndex: -1, phase: 'crash', error }));
     piscina.on('message', (message: unknown) => {
       if (isThreadMessage(message) && message[THREAD_MESSAGE] === 'failed') {
-        this.#workerError.emit({ workerIndex: message.index, error: deserializeValue(message.error) });
+        this.#workerError.emit({ workerIndex: message.index, phase: 'setup', error: deserializeValue(message.error) });
       }
     });
   }
@@ -177,7 +183,6 @@ class Pool {
     return mapLazily(items as Iterable<unknown>, (item, mapSignal) => this.#start(name, item, { signal: mapSignal }), {
       readAhead,
       ordered,
-      clock: this.#options.clock,
       ...(signal === undefined ? {} : { signal }),
     });
   }
@@ -197,6 +202,7 @@ class Pool {
       crashes,
       waitMs: this.#wait.summary(),
       runMs: this.#run.summary(),
+      closed: this.#closing !== undefined,
     };
   }
 
@@ -220,6 +226,11 @@ class Pool {
     record.phase = 'running';
     record.onThread = true;
     record.threadId = threadId;
+    record.workerIndex = slotOf(this.#threads.boot.slots, threadId);
+    if (record.workerIndex >= 0) {
+      this.#book.started(record.workerIndex);
+      record.counted = true;
+    }
     this.#onThread.add(record);
   }
 
@@ -249,8 +260,11 @@ class Pool {
       signal,
       onAbort: undefined,
       held: false,
+      counted: false,
+      told: undefined,
+      runMs: 0,
     };
-    const started = { promise, workerIndex: () => record.workerIndex };
+    const started = { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
     if (this.#closing !== undefined || signal?.aborted) {
       this.#refuse(record, this.#closing !== undefined ? new PoolClosedError() : signal?.reason);
       return started;
@@ -310,14 +324,11 @@ class Pool {
   /** The thread answered. The caller may already have been answered (aborted). */
   #answered(record: TaskRecord, result: TaskResult): void {
     this.#offThread(record, result.index);
-    const error = result.ok ? undefined : deserializeValue(result.error);
-    if (!result.ok && result.skipped) {
-      this.#book.rejected++;
-    } else {
-      this.#ended(record, result.ok, result.runMs, error, result.status);
-    }
+    record.runMs = result.runMs;
     if (result.ok) this.#settle(record, true, result.value);
-    else this.#settle(record, false, error);
+    else this.#settle(record, false, deserializeValue(result.error));
+    if (!result.ok && result.skipped) this.#book.rejected++;
+    else this.#ended(record, result.status);
   }
 
   /** Piscina rejected: the thread died under the task, or the payload could not be posted. */
@@ -339,30 +350,37 @@ class Pool {
       cause,
     });
     this.#book.crashes++;
-    this.#ended(record, false, this.#options.clock.now() - record.submittedAt, error, undefined);
-    this.#workerError.emit({ workerIndex: index, error });
     this.#settle(record, false, error);
+    this.#ended(record, undefined);
+    this.#workerError.emit({ workerIndex: index, phase: 'crash', error });
   }
 
   #offThread(record: TaskRecord, index: number): void {
     record.workerIndex = index;
+    if (!record.counted) this.#book.started(index);
     record.onThread = false;
     this.#onThread.delete(record);
     if (this.#onThread.size === 0) this.#drained?.();
   }
 
-  #ended(record: TaskRecord, ok: boolean, runMs: number, error: unknown, status: unknown): void {
+  /** A task that ran has really settled on its thread (the caller may have been told earlier). */
+  #ended(record: TaskRecord, status: unknown): void {
+    const { runMs, workerIndex } = record;
+    const ok = record.told?.ok === true;
     const waitMs = Math.max(0, this.#options.clock.now() - record.submittedAt - runMs);
     this.#wait.record(waitMs);
     this.#run.record(runMs);
-    this.#book.ended(record.workerIndex, ok, status);
-    if (this.#taskEnd.hasListeners) this.#taskEnd.emit({ workerIndex: record.workerIndex, ok, waitMs, runMs, error });
+    this.#book.ended(workerIndex, ok, status);
+    if (this.#taskEnd.hasListeners) {
+      this.#taskEnd.emit({ workerIndex, ok, waitMs, runMs, error: ok ? undefined : record.told?.value });
+    }
   }
 
   #settle(record: TaskRecord, ok: boolean, value: unknown): void {
     if (record.phase === 'settled') return;
     if (record.held) this.#keepAlive.release();
     record.phase = 'settled';
+    record.told = { ok, value };
     if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
     if (ok) record.resolve(value);
     else record.reject(value);
