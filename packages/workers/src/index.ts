@@ -11,17 +11,17 @@ export {
   QueueFullError,
   WorkerCrashedError,
 } from './errors.ts';
+export type {
+  HandlerName,
+  PayloadOf,
+  ResultOf,
+  ThreadPool,
+  ThreadPoolCloseOptions,
+  ThreadRunOptions,
+} from './threads/api.ts';
 export type { ThreadErrorEvent, ThreadPoolStats, ThreadStats, ThreadTaskEndEvent } from './threads/events.ts';
 export type { DurationStats } from './threads/latency.ts';
 export type { MapFailure, MapOptions, MapResult, MapSuccess } from './threads/map.ts';
 export type { ThreadPoolOptions } from './threads/options.ts';
 export type { ThreadTaskContext } from './threads/thread-entry.ts';
-export {
-  createThreadPool,
-  type HandlerName,
-  type PayloadOf,
-  type ResultOf,
-  type ThreadPool,
-  type ThreadPoolCloseOptions,
-  type ThreadRunOptions,
-} from './threads/thread-pool.ts';
+export { createThreadPool } from './threads/thread-pool.ts';

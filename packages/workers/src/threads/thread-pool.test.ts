@@ -13,9 +13,10 @@ import {
 import { isRateLimitedError } from '@sentinel/ratelimit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPoolClosedError, isQueueFullError } from '../errors.ts';
+import type { ThreadPool } from './api.ts';
 import { createGates, type Gates, openGate, waitWhile } from './fixtures/gates.ts';
 import type * as Handlers from './fixtures/handlers.ts';
-import { createThreadPool, type ThreadPool } from './thread-pool.ts';
+import { createThreadPool } from './thread-pool.ts';
 
 const handlers = new URL('./fixtures/handlers.ts', import.meta.url);
 // Starting a thread loads tsx and the sources: seconds on a busy 2-core machine.
@@ -343,14 +344,25 @@ describe('createThreadPool: one thread, maxQueue 1', () => {
       const running = pool.run('hold', 1);
       await waitWhile(gates.entered, 1, 0);
       const queued = pool.run('echo', 'queued');
+      let pulled = 0;
+      const endless = (function* () {
+        for (;;) yield `item ${pulled++}`;
+      })();
+      const mapping = (async () => {
+        for await (const _ of pool.map('echo', endless));
+      })();
       const closing = pool.close();
+      // A map over a closing pool ends with PoolClosedError instead of failing item after item;
+      // its items bypass maxQueue (the map bounds itself), and were rejected as queued.
+      expect(isPoolClosedError(await rejection(mapping))).toBe(true);
+      expect(pulled).toBeLessThanOrEqual(3);
       expect(pool.close()).toBe(closing);
       expect(isPoolClosedError(await rejection(queued))).toBe(true);
       expect(isPoolClosedError(await rejection(pool.run('echo', 'late')))).toBe(true);
       openGate(gates, 1);
       expect(await running).toMatchObject({ gate: 1, aborted: false });
       await closing;
-      expect(pool.stats()).toMatchObject({ running: 0, queued: 0, rejected: 3, completed: 3 });
+      expect(pool.stats()).toMatchObject({ running: 0, queued: 0, completed: 3, closed: true });
       // Threads terminated, ports and channels closed: nothing the pool made is still alive.
       const after = resourceCounts();
       const grown = [...after].filter(([kind, count]) => count > (baseline.get(kind) ?? 0));

@@ -1,7 +1,8 @@
-import { BroadcastChannel, type Transferable } from 'node:worker_threads';
-import { type Disposer, Emitter, optionChecker } from '@sentinel/core';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Emitter, optionChecker } from '@sentinel/core';
 import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
 import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
+import type { AnyHandler, ThreadPool, ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
 import type { ThreadErrorEvent, ThreadPoolStats, ThreadTaskEndEvent } from './events.ts';
 import { KeepAlive } from './keep-alive.ts';
@@ -10,67 +11,8 @@ import { type MapOptions, type MapResult, mapLazily, type StartedTask } from './
 import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
 import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
 import { FifoTaskQueue } from './task-queue.ts';
-import type { ThreadTaskContext } from './thread-entry.ts';
 import { isThreadMessage, type StartedThreads, startThreads } from './thread-startup.ts';
 import { ThreadStatsBook } from './thread-stats.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: a handler's payload and state are whatever the module says.
-type AnyHandler = (payload: any, state: any, ctx: ThreadTaskContext) => unknown;
-
-/** The handlers of a thread module `M` (`typeof import('./handlers.js')`): its functions but `setup`. */
-export type HandlerName<M> = {
-  [K in keyof M]: K extends 'setup' ? never : M[K] extends AnyHandler ? K : never;
-}[keyof M] &
-  string;
-/** The payload handler `K` of module `M` takes. */
-export type PayloadOf<M, K extends keyof M> = M[K] extends (payload: infer P, ...rest: never[]) => unknown ? P : never;
-/** What handler `K` of module `M` resolves to. */
-export type ResultOf<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
-
-/** Options of `pool.run`. */
-export interface ThreadRunOptions {
-  /**
-   * Aborting it before the task starts rejects at once and the task never runs (a queued task is
-   * removed); while it runs, `run` rejects at once with the reason and the handler's `ctx.signal`
-   * aborts (the thread stays busy until the handler returns).
-   */
-  readonly signal?: AbortSignal | undefined;
-  /** `ArrayBuffer`s / `MessagePort`s in the payload to move to the thread instead of copying. */
-  readonly transfer?: readonly Transferable[] | undefined;
-}
-
-/** Options of `pool.close`. */
-export interface ThreadPoolCloseOptions {
-  /** Aborting it stops waiting: running tasks reject with the reason and their threads are terminated. */
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** A pool of `worker_threads`, each with its own state built by the module's `setup`. */
-export interface ThreadPool<M = Record<string, AnyHandler>> extends AsyncDisposable {
-  /** Runs handler `name` on the next free thread (FIFO) and resolves with what it returns. */
-  run<K extends HandlerName<M>>(name: K, payload: PayloadOf<M, K>, options?: ThreadRunOptions): Promise<ResultOf<M, K>>;
-  /**
-   * The scraper pattern: runs handler `name` on every item, pulled lazily (at most 2 × `threads`
-   * items read ahead), yielding one result per item in completion order (or input order with
-   * `ordered`). Leaving the loop stops pulling and aborts the tasks in flight.
-   */
-  map<K extends HandlerName<M>>(
-    name: K,
-    items: Iterable<PayloadOf<M, K>> | AsyncIterable<PayloadOf<M, K>>,
-    options?: MapOptions,
-  ): AsyncIterable<MapResult<PayloadOf<M, K>, ResultOf<M, K>>>;
-  /** A JSON-serialisable snapshot: per thread, queue, totals, wait and run latencies. */
-  stats(): ThreadPoolStats;
-  /**
-   * Stops accepting tasks (`PoolClosedError`), rejects the queued ones with it, lets running ones
-   * finish, then terminates every thread. Idempotent: every call returns the same promise.
-   */
-  close(options?: ThreadPoolCloseOptions): Promise<void>;
-  /** A task that ran on a thread has settled. */
-  onTaskEnd(listener: (event: ThreadTaskEndEvent) => void): Disposer;
-  /** A thread crashed (it is replaced), or a replacement thread's setup failed. */
-  onWorkerError(listener: (event: ThreadErrorEvent) => void): Disposer;
-}
 
 interface TaskRecord {
   readonly id: number;
@@ -161,7 +103,7 @@ class Pool {
 
   run(name: string, payload: unknown, options?: ThreadRunOptions): Promise<unknown> {
     try {
-      return this.#start(name, payload, options).promise;
+      return this.#start(name, payload, options, true).promise;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -176,11 +118,15 @@ class Pool {
     const opts = check.options(options, ['ordered', 'signal']);
     const ordered = check.boolean('ordered', opts.ordered, false);
     const signal = checkSignal(check, opts.signal);
-    const { threads, maxQueue } = this.#options;
-    // Threads busy plus one task queued per thread, so none idles between results; never more
-    // queued than maxQueue allows, so the map does not trip the pool's own bound.
-    const readAhead = threads + Math.min(threads, maxQueue);
-    return mapLazily(items as Iterable<unknown>, (item, mapSignal) => this.#start(name, item, { signal: mapSignal }), {
+    // Every thread busy plus one task queued per thread, so none idles between results. The map
+    // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
+    const readAhead = 2 * this.#options.threads;
+    const start = (item: unknown, mapSignal: AbortSignal) => {
+      // A closed pool ends the map (the loop throws) rather than failing every remaining item.
+      if (this.#closing !== undefined) throw new PoolClosedError();
+      return this.#start(name, item, { signal: mapSignal }, false);
+    };
+    return mapLazily(items as Iterable<unknown>, start, {
       readAhead,
       ordered,
       ...(signal === undefined ? {} : { signal }),
@@ -234,13 +180,19 @@ class Pool {
     this.#onThread.add(record);
   }
 
-  #start(name: string, payload: unknown, options: ThreadRunOptions | undefined): StartedTask<unknown> {
+  /** `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. */
+  #start(
+    name: string,
+    payload: unknown,
+    options: ThreadRunOptions | undefined,
+    bounded: boolean,
+  ): StartedTask<unknown> {
     this.#checkName(runCheck, name);
     const opts = runCheck.options(options, ['signal', 'transfer']);
     const signal = checkSignal(runCheck, opts.signal);
     const transfer = opts.transfer;
     if (transfer !== undefined && !Array.isArray(transfer))
-      runCheck.fail('transfer', transfer, 'an array of Transferables');
+      runCheck.fail('transfer', transfer, 'an array of transferable objects');
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<unknown>((res, rej) => {
@@ -283,7 +235,12 @@ class Pool {
       (error: unknown) => this.#lost(record, error),
     );
     // Piscina placed it on a thread or in the queue, synchronously; a queue over its bound gives it back.
-    if (record.phase === 'waiting' && this.#queue.size > this.#options.maxQueue && this.#queue.take(record)) {
+    if (
+      bounded &&
+      record.phase === 'waiting' &&
+      this.#queue.size > this.#options.maxQueue &&
+      this.#queue.take(record)
+    ) {
       this.#refuse(record, new QueueFullError(this.#options.maxQueue));
       return started;
     }
