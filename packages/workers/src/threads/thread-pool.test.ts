@@ -131,6 +131,13 @@ describe('createThreadPool: two threads', { timeout: 60_000 }, () => {
     expect(((await rejection(pool.run('fail', 'cycle'))) as Error).message).toBe('cyclic');
   });
 
+  it('transfer moves an ArrayBuffer to the thread instead of copying it', async () => {
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    const result = await pool.run('echo', buffer, { transfer: [buffer] });
+    expect(buffer.byteLength).toBe(0); // detached here: it was moved, not copied
+    expect(new Uint8Array(result.payload as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
   it('a result that cannot cross fails its task with a TypeError; the thread lives on', async () => {
     const error = await rejection(pool.run('unclonable', undefined));
     expect(error).toBeInstanceOf(TypeError);
@@ -368,6 +375,28 @@ describe('createThreadPool: one thread, maxQueue 1', () => {
       const grown = [...after].filter(([kind, count]) => count > (baseline.get(kind) ?? 0));
       expect(grown).toEqual([]);
       expect(osThreads()).toBeLessThanOrEqual(threadsBefore);
+    },
+  );
+
+  it(
+    "atomics: 'sync' runs setup before an idle thread blocks; maxQueue 0 admits only what runs at once",
+    BOOT,
+    async () => {
+      const gates = createGates(1);
+      const pool = await createThreadPool<typeof Handlers>({
+        module: handlers,
+        threads: 1,
+        atomics: 'sync',
+        maxQueue: 0,
+        data: { gates, label: 'sync' },
+      });
+      expect(await pool.run('echo', 1)).toMatchObject({ payload: 1, label: 'sync', setupIndex: 0 });
+      const held = pool.run('hold', 0);
+      await waitWhile(gates.entered, 0, 0);
+      expect(isQueueFullError(await rejection(pool.run('echo', 2)))).toBe(true);
+      openGate(gates, 0);
+      await held;
+      await pool.close();
     },
   );
 
