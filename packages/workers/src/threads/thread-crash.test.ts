@@ -55,10 +55,18 @@ describe('a thread that crashes', () => {
       expect(stats).toMatchObject({ crashes: 2, running: 0, queued: 0 });
       expect(stats.completed).toBe(5);
       expect(stats.failed).toBe(2);
-      expect(events.map((e) => [e.workerIndex, isWorkerCrashedError(e.error)])).toEqual([
-        [crash.workerIndex, true],
-        [exited.workerIndex, true],
+      expect(events.map((e) => [e.workerIndex, e.phase, isWorkerCrashedError(e.error)])).toEqual([
+        [crash.workerIndex, 'crash', true],
+        [exited.workerIndex, 'crash', true],
       ]);
+      expect(stats.workers.reduce((n, w) => n + w.tasks, 0)).toBe(7);
+
+      // A thread dying while close() waits for it is still a crash, not part of the close.
+      const lateCrash = pool.run('crash', 'throw');
+      const closing = pool.close();
+      expect(isWorkerCrashedError(await lateCrash.catch((error: unknown) => error))).toBe(true);
+      await closing;
+      expect(pool.stats()).toMatchObject({ crashes: 3, running: 0, closed: true });
     } finally {
       await pool.close();
     }

@@ -77,7 +77,8 @@ class Pool {
   #nextId = 0;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
-  #forced: ((reason: unknown) => void) | undefined;
+  /** The pool itself is terminating the threads: their tasks' rejections are not crashes. */
+  #terminating = false;
 
   readonly onTaskEnd = this.#taskEnd.subscribe;
   readonly onWorkerError = this.#workerError.subscribe;
@@ -297,8 +298,8 @@ class Pool {
       this.#settle(record, false, cause);
       return;
     }
-    if (this.#forced !== undefined) {
-      // Terminated by a forced close: the caller already has the close's reason.
+    if (this.#terminating) {
+      // Terminated by close: the caller already has the close's reason.
       this.#settle(record, false, cause);
       return;
     }
@@ -356,23 +357,24 @@ class Pool {
     for (const owner of this.#queue.drain()) this.#refuse(owner as TaskRecord, new PoolClosedError());
     if (this.#onThread.size > 0) {
       await new Promise<void>((resolve) => {
-        this.#forced = (reason) => {
+        // Aborting the close's signal: stop waiting, answer the callers, terminate the threads.
+        const force = () => {
+          this.#terminating = true;
           for (const record of this.#onThread) {
-            this.#settle(record, false, reason);
-            this.#tellThread(record, reason);
+            this.#settle(record, false, signal?.reason);
+            this.#tellThread(record, signal?.reason);
           }
           resolve();
         };
-        const onAbort = () => this.#forced?.(signal?.reason);
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) return force();
+        signal?.addEventListener('abort', force, { once: true });
         this.#drained = () => {
-          signal?.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', force);
           resolve();
         };
       });
     }
-    this.#forced ??= () => {};
+    this.#terminating = true;
     await this.#threads.piscina.destroy();
     this.#channel.close();
     this.#keepAlive.close();
