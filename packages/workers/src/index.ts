@@ -11,6 +11,23 @@ export {
   QueueFullError,
   WorkerCrashedError,
 } from './errors.ts';
+export type { LatencySummary, PercentilePoint } from './latency/latency-histogram.ts';
+export { formatReport } from './load-test/format-report.ts';
+export { loadTest } from './load-test/load-test.ts';
+export type { LoadTestOptions, LoadTestWorker, PhaseLength } from './load-test/options.ts';
+export type {
+  BreakerTransition,
+  LoadTestProgress,
+  LoadTestReport,
+  TimelineEntry,
+  WorkerReport,
+} from './load-test/report.ts';
+export type { TaskEndEvent, WorkerErrorEvent, WorkerPhase } from './pool/events.ts';
+export type { MapOptions, MapResult } from './pool/map.ts';
+export type { SetupContext, WorkerPoolOptions } from './pool/options.ts';
+export type { DurationStats, PoolStats, WorkerStats } from './pool/stats.ts';
+export type { TaskContext, TaskFunction } from './pool/task.ts';
+export { type CloseOptions, createWorkerPool, type RunOptions, type WorkerPool } from './pool/worker-pool.ts';
 export type {
   HandlerName,
   PayloadOf,
@@ -19,9 +36,7 @@ export type {
   ThreadPoolCloseOptions,
   ThreadRunOptions,
 } from './threads/api.ts';
-export type { ThreadErrorEvent, ThreadPoolStats, ThreadStats, ThreadTaskEndEvent } from './threads/events.ts';
-export type { DurationStats } from './threads/latency.ts';
-export type { MapFailure, MapOptions, MapResult, MapSuccess } from './threads/map.ts';
+export type { ThreadErrorEvent, ThreadPoolStats } from './threads/events.ts';
 export type { ThreadPoolOptions } from './threads/options.ts';
 export type { ThreadTaskContext } from './threads/thread-entry.ts';
 export { createThreadPool } from './threads/thread-pool.ts';

@@ -1,7 +1,8 @@
 import type { Transferable } from 'node:worker_threads';
 import type { Disposer } from '@sentinel/core';
-import type { ThreadErrorEvent, ThreadPoolStats, ThreadTaskEndEvent } from './events.ts';
-import type { MapOptions, MapResult } from './map.ts';
+import type { TaskEndEvent } from '../pool/events.ts';
+import type { MapOptions, MapResult } from '../pool/map.ts';
+import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
 import type { ThreadTaskContext } from './thread-entry.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a handler's payload and state are whatever the module says.
@@ -58,7 +59,7 @@ export interface ThreadPool<M = Record<string, AnyHandler>> extends AsyncDisposa
    */
   close(options?: ThreadPoolCloseOptions): Promise<void>;
   /** A task that ran on a thread has settled. */
-  onTaskEnd(listener: (event: ThreadTaskEndEvent) => void): Disposer;
+  onTaskEnd(listener: (event: TaskEndEvent) => void): Disposer;
   /** A thread crashed (it is replaced), or a replacement thread's setup failed. */
   onWorkerError(listener: (event: ThreadErrorEvent) => void): Disposer;
 }

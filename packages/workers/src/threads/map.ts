@@ -1,43 +1,4 @@
-/** One item's outcome from `pool.map`: exactly one per input item. `ok` tells `value` from `error`. */
-export type MapResult<I, R> = MapSuccess<I, R> | MapFailure<I>;
-
-interface MapOutcome<I> {
-  /** The input item. */
-  readonly item: I;
-  /** Its position in the input, from 0. */
-  readonly index: number;
-  /** The thread that ran it; -1 when it never reached one. */
-  readonly workerIndex: number;
-  /** How long its handler ran, in ms (0 when it never ran). */
-  readonly ms: number;
-}
-
-/** An item whose task returned. */
-export interface MapSuccess<I, R> extends MapOutcome<I> {
-  readonly ok: true;
-  readonly value: R;
-  readonly error: undefined;
-}
-
-/** An item whose task failed (or never ran). */
-export interface MapFailure<I> extends MapOutcome<I> {
-  readonly ok: false;
-  readonly value: undefined;
-  /** What the task failed with. */
-  readonly error: unknown;
-}
-
-/** Options of `pool.map`. */
-export interface MapOptions {
-  /**
-   * Yield results in input order rather than as they complete. A slow item then holds back the
-   * results behind it (they wait, already done), and the read-ahead bound still holds.
-   * @default false
-   */
-  readonly ordered?: boolean | undefined;
-  /** Stops the map: no more items are pulled, running tasks are aborted, the loop throws the reason. */
-  readonly signal?: AbortSignal | undefined;
-}
+import type { MapResult } from '../pool/map.ts';
 
 /** A started task: its promise, and (once settled) which thread ran it and for how long. */
 export interface StartedTask<R> {

@@ -2,12 +2,16 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Emitter, optionChecker } from '@sentinel/core';
 import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
 import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
+import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import type { TaskEndEvent } from '../pool/events.ts';
+import type { MapOptions, MapResult } from '../pool/map.ts';
+import { checkSignal } from '../pool/signal.ts';
+import type { DurationStats } from '../pool/stats.ts';
 import type { AnyHandler, ThreadPool, ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
-import type { ThreadErrorEvent, ThreadPoolStats, ThreadTaskEndEvent } from './events.ts';
+import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
 import { KeepAlive } from './keep-alive.ts';
-import { LatencyWindow } from './latency.ts';
-import { type MapOptions, type MapResult, mapLazily, type StartedTask } from './map.ts';
+import { mapLazily, type StartedTask } from './map.ts';
 import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
 import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
 import { FifoTaskQueue } from './task-queue.ts';
@@ -70,10 +74,10 @@ class Pool {
   readonly #channel: BroadcastChannel;
   readonly #book: ThreadStatsBook;
   readonly #onThread = new Set<TaskRecord>();
-  readonly #taskEnd = new Emitter<ThreadTaskEndEvent>();
+  readonly #taskEnd = new Emitter<TaskEndEvent>();
   readonly #workerError = new Emitter<ThreadErrorEvent>();
-  readonly #wait = new LatencyWindow();
-  readonly #run = new LatencyWindow();
+  readonly #wait = new LatencyHistogram(2);
+  readonly #run = new LatencyHistogram(2);
   #nextId = 0;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
@@ -147,8 +151,8 @@ class Pool {
       failed,
       rejected,
       crashes,
-      waitMs: this.#wait.summary(),
-      runMs: this.#run.summary(),
+      waitMs: durations(this.#wait),
+      runMs: durations(this.#run),
       closed: this.#closing !== undefined,
     };
   }
@@ -391,7 +395,6 @@ function slotOf(slots: Int32Array, threadId: number): number {
   return -1;
 }
 
-function checkSignal(check: ReturnType<typeof optionChecker>, value: unknown): AbortSignal | undefined {
-  if (value === undefined || value instanceof AbortSignal) return value;
-  return check.fail('signal', value, 'an AbortSignal');
+function durations(histogram: LatencyHistogram): DurationStats {
+  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.percentile(100) };
 }

@@ -1,4 +1,4 @@
-import type { ThreadStats } from './events.ts';
+import type { WorkerStats } from '../pool/stats.ts';
 
 /** The pool's counters, per thread slot and in total (what `stats()` reports besides latencies). */
 export class ThreadStatsBook {
@@ -35,7 +35,7 @@ export class ThreadStatsBook {
     if (status !== undefined) this.#status[index] = status;
   }
 
-  threads(busy: ReadonlySet<number>): ThreadStats[] {
+  threads(busy: ReadonlySet<number>): WorkerStats[] {
     return Array.from(this.#tasks, (tasks, index) => ({
       index,
       busy: busy.has(index),
