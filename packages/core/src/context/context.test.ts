@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AttemptScope, abortSignalOf, contextFor } from './context.ts';
+import { AttemptScope, abortSignalOf, contextFor, isAborted } from './context.ts';
 
 describe('contextFor', () => {
   it('returns an enclosing context unchanged, so inner policies allocate nothing', () => {
@@ -173,5 +173,42 @@ describe('abortSignalOf, for scopes aborted only after they settle (a retry’s 
     const scope = new AttemptScope(undefined, 1, settledOnly);
     scope.abort(new Error('superseded'));
     expect(abortSignalOf(scope)?.aborted).toBe(true);
+  });
+});
+
+describe('isAborted', () => {
+  it('is false without options, and follows a plain caller signal', () => {
+    const controller = new AbortController();
+    expect(isAborted(undefined)).toBe(false);
+    expect(isAborted({})).toBe(false);
+    expect(isAborted({ signal: controller.signal })).toBe(false);
+    controller.abort();
+    expect(isAborted({ signal: controller.signal })).toBe(true);
+  });
+
+  it('sees a caller abort through pass-through contexts and unread scopes, linking nothing', () => {
+    const controller = new AbortController();
+    const outer = new AttemptScope(contextFor({ signal: controller.signal }), 1);
+    const inner = new AttemptScope(outer, 1);
+    expect(isAborted(inner)).toBe(false);
+    controller.abort(new Error('caller left'));
+    expect(isAborted(contextFor({ signal: controller.signal }))).toBe(true);
+    expect(isAborted(inner)).toBe(true);
+    expect(inner.aborted).toBe(true);
+    // Neither scope built or linked a signal to answer.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(inner.signal.reason).toEqual(new Error('caller left'));
+  });
+
+  it('sees a scope aborted by its policy, and a disposed scope no longer follows its parent', () => {
+    const scope = new AttemptScope(undefined, 1);
+    scope.abort(new Error('timed out'));
+    expect(isAborted(scope)).toBe(true);
+    const controller = new AbortController();
+    const disposed = new AttemptScope({ signal: controller.signal }, 1);
+    disposed.dispose();
+    controller.abort();
+    expect(isAborted(disposed)).toBe(false);
+    expect(disposed.signal.aborted).toBe(false);
   });
 });

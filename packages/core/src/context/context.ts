@@ -31,6 +31,18 @@ export function abortSignalOf(context: ExecutionContext): AbortSignal | undefine
   return context.signal;
 }
 
+/**
+ * Whether the call `options` describes (the caller's options, or an enclosing policy's context)
+ * is already aborted, without building a signal that does not exist yet: a context answers from
+ * its own state and its parent's. Policies check it before starting work, so an aborted call
+ * never runs `fn`, and on a failure, to tell an abort from a failure.
+ */
+export function isAborted(options: ExecuteOptions | undefined): boolean {
+  if (options === undefined) return false;
+  if (options instanceof AttemptScope) return options.aborted;
+  return abortSignalOf(options as ExecutionContext)?.aborted === true;
+}
+
 // Module-private: how abortSignalOf asks a scope for the signal that can abort it while it runs.
 const RUNNING_SIGNAL = Symbol('runningSignal');
 
@@ -109,7 +121,10 @@ export class AttemptScope implements ExecutionContext {
 
   /** Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. */
   get aborted(): boolean {
-    return this.#aborted || (this.#controller?.signal.aborted ?? false);
+    if (this.#aborted) return true;
+    if (this.#controller !== undefined) return this.#controller.signal.aborted;
+    // Not read yet, so not linked: while it follows its parent, the parent's state is its own.
+    return !this.#disposed && isAborted(this.#parent);
   }
 
   get signal(): AbortSignal {
