@@ -7,13 +7,7 @@ export type { Backoff } from './backoff/backoff.ts';
 export { type Clock, MAX_DELAY_MS, rejectInvalidSleep } from './clock/clock.ts';
 export { type Random, systemRandom } from './clock/random.ts';
 export { systemClock, systemWallClock, type WallClock } from './clock/system-clock.ts';
-export {
-  AttemptScope,
-  type AttemptScopeOptions,
-  abortSignalOf,
-  contextFor,
-  isAborted,
-} from './context/context.ts';
+export { AttemptScope, type AttemptScopeOptions, abortSignalOf, contextFor, isAborted } from './context/context.ts';
 export {
   ConfigError,
   type ConfigErrorDetails,

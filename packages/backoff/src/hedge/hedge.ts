@@ -59,7 +59,7 @@ class Hedge implements HedgePolicy {
   }
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
-    if (isAborted(options)) return Promise.reject((options as ExecuteOptions).signal?.reason);
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     const state = this.#state;
     let firstDelayMs: number | undefined;
     if (state.maxHedges > 0) {

@@ -32,15 +32,21 @@ export function abortSignalOf(context: ExecutionContext): AbortSignal | undefine
 }
 
 /**
- * Whether the call `options` describes (the caller's options, or an enclosing policy's context)
- * is already aborted, without building a signal that does not exist yet: a context answers from
- * its own state and its parent's. Policies check it before starting work, so an aborted call
- * never runs `fn`, and on a failure, to tell an abort from a failure.
+ * Whether the call `options` describe (an options object or a context) is already aborted, read
+ * without building a signal. Policies check it before anything else: a call whose caller has
+ * already given up is refused with the signal's reason, its work never runs and nothing is taken
+ * (a permit, a probe slot), as `fetch` and `signal.throwIfAborted()` do.
+ *
+ * @example
+ * if (isAborted(options)) return Promise.reject(options.signal.reason);
  */
-export function isAborted(options: ExecuteOptions | undefined): boolean {
+export function isAborted(
+  options: ExecuteOptions | undefined,
+): options is ExecuteOptions & { readonly signal: AbortSignal } {
   if (options === undefined) return false;
+  if (options instanceof PassThroughContext) return options.callerSignal?.aborted === true;
   if (options instanceof AttemptScope) return options.aborted;
-  return abortSignalOf(options as ExecutionContext)?.aborted === true;
+  return options.signal?.aborted === true;
 }
 
 // Module-private: how abortSignalOf asks a scope for the signal that can abort it while it runs.
@@ -119,11 +125,13 @@ export class AttemptScope implements ExecutionContext {
       : parent.signal;
   }
 
-  /** Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. */
+  /**
+   * Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. Answers
+   * without building a signal: a scope whose signal was never read asks its parent.
+   */
   get aborted(): boolean {
     if (this.#aborted) return true;
     if (this.#controller !== undefined) return this.#controller.signal.aborted;
-    // Not read yet, so not linked: while it follows its parent, the parent's state is its own.
     return !this.#disposed && isAborted(this.#parent);
   }
 

@@ -70,12 +70,12 @@ class Fallback<R> implements FallbackPolicy<R> {
    * value passes straight through. A custom `shouldHandle` adds a success handler.
    */
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T | R> {
-    if (isAborted(options)) return Promise.reject((options as ExecuteOptions).signal?.reason);
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     this.#calls++;
     const context = contextFor(options);
     const work = runOperation(fn, context);
     const onError = (error: unknown): R | Promise<R> => {
-      if (isAborted(options)) return this.#aborted(options as ExecuteOptions);
+      if (isAborted(options)) return this.#aborted(options.signal);
       const outcome = failure(error);
       if (this.#shouldHandle === handleErrors || this.#shouldHandle(outcome)) return this.#replace(outcome, context);
       throw error;
@@ -110,9 +110,9 @@ class Fallback<R> implements FallbackPolicy<R> {
     throw error;
   }
 
-  #aborted(options: ExecuteOptions): never {
+  #aborted(signal: AbortSignal): never {
     this.#aborts++;
-    throw options.signal?.reason;
+    throw signal.reason;
   }
 
   onFallback(listener: Listener<FallbackEvent>): Disposer {

@@ -1,9 +1,11 @@
 import {
+  abortSignalOf,
   type Clock,
   contextFor,
   type Disposer,
   Emitter,
   type ExecuteOptions,
+  type ExecutionContext,
   failure,
   isAborted,
   type Listener,
@@ -101,14 +103,16 @@ class Adaptive implements AdaptiveConcurrency {
   }
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
-    if (isAborted(options)) return Promise.reject((options as ExecuteOptions).signal?.reason);
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     if (this.#waiting.size === 0 && this.#inFlight < this.#capacity) return this.#run(fn, options, ++this.#inFlight);
     if (this.#waiting.size >= this.#maxQueue) return Promise.reject(this.#refuse());
     // The slot is taken for the waiter when it is granted (see #release), before it runs.
-    return this.#waiting.wait((options as ExecuteOptions | undefined)?.signal).then((inFlight) => {
+    // Only a signal that can abort is listened to: a context with none builds none.
+    const signal = options === undefined ? undefined : abortSignalOf(options as ExecutionContext);
+    return this.#waiting.wait(signal).then((inFlight) => {
       if (!isAborted(options)) return this.#run(fn, options, inFlight);
       this.#release();
-      throw (options as ExecuteOptions).signal?.reason;
+      throw options.signal.reason;
     });
   }
 
