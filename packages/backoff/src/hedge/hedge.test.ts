@@ -259,6 +259,18 @@ describe('hedge', () => {
     expect(policy.status()).toMatchObject({ aborts: 1, running: 0 });
   });
 
+  it('delayMs 0 starts every attempt at once, with no timer: a race', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delayMs: 0, maxHedges: 2, clock });
+    const { attempts, work } = controllable(clock);
+    const call = policy.execute(work);
+    expect(attempts.map((a) => a.ctx.attempt)).toEqual([1, 2, 3]);
+    expect(clock.pending).toBe(0);
+    at(attempts, 2).resolve('third');
+    expect(await call).toBe('third');
+    expect(attempts.slice(0, 2).map((a) => a.ctx.signal.aborted)).toEqual([true, true]);
+  });
+
   it('maxHedges 0 never hedges and arms no timer', async () => {
     const clock = new ManualClock();
     const policy = hedge({ delayMs: 10, maxHedges: 0, clock });

@@ -230,6 +230,11 @@ export class HedgedCall<T> {
   #arm(ms: number): void {
     this.#delayMs = ms;
     if (ms === Number.POSITIVE_INFINITY) return;
+    // No delay: the next attempt starts now, with no timer (a race of 1 + maxHedges attempts).
+    if (ms <= 0) {
+      this.#startHedge('delay');
+      return;
+    }
     this.#cancelTimer = armTimer(this.#state.clock, Math.min(ms, MAX_DELAY_MS), () => {
       this.#cancelTimer = noop;
       if (!this.#settled) this.#startHedge('delay');

@@ -52,6 +52,8 @@ class SentinelClient implements Client {
   readonly #penalize: ((ms: number) => void) | undefined;
   #static: Policy | undefined;
   #perBreaker: WeakMap<Policy, Policy> | undefined;
+  // Pipelines of hedged requests, by hedge, then by breaker (the hedge itself stands for "none").
+  #hedged: WeakMap<Policy, WeakMap<Policy, Policy>> | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
 
@@ -73,6 +75,44 @@ class SentinelClient implements Client {
       this.#perBreaker.set(breaker, composed);
     }
     return composed;
+  }
+
+  // A hedge sits retry → hedge → breaker → rate limit → policies: inside the retry, outside the
+  // breaker and the limiter, so every hedged attempt takes a permit and is judged by the breaker.
+  #hedgedPipeline(hedge: Policy, breaker: Policy | undefined): Policy {
+    this.#hedged ??= new WeakMap();
+    let byBreaker = this.#hedged.get(hedge);
+    if (byBreaker === undefined) {
+      byBreaker = new WeakMap();
+      this.#hedged.set(hedge, byBreaker);
+    }
+    let composed = byBreaker.get(breaker ?? hedge);
+    if (composed === undefined) {
+      const o = this.#o;
+      composed = pipeline({ retry: o.retry, hedge, breaker, rateLimit: o.rateLimit, policies: o.policies });
+      byBreaker.set(breaker ?? hedge, composed);
+    }
+    return composed;
+  }
+
+  /**
+   * The hedge for one request: the request's own (`false` for none) or the client's, and only for
+   * a request that may be repeated — a hedge sends it several times at once.
+   * @throws InvalidRequestError for a per-request hedge that is not a policy, or on a request that may not be repeated.
+   */
+  #hedgeFor(option: RequestOptions['hedge'], repeatable: boolean): Policy | undefined {
+    if (option === undefined) return repeatable ? this.#o.hedge : undefined;
+    if (option === false) return undefined;
+    if (typeof (option as Partial<Policy> | null)?.execute !== 'function') {
+      throw new InvalidRequestError('options', 'the hedge option must be a policy or false');
+    }
+    if (!repeatable) {
+      throw new InvalidRequestError(
+        'options',
+        'only a request that may be repeated can be hedged: an idempotent method, or an idempotency key, with a replayable body',
+      );
+    }
+    return option;
   }
 
   #getDispatcher(origin: string): Dispatcher {
@@ -137,8 +177,10 @@ class SentinelClient implements Client {
     let exchange: Exchange;
     let repeatable: boolean;
     let throwOnHttpError: boolean;
+    let hedge: Policy | undefined;
     try {
       ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
+      hedge = this.#hedgeFor(init.hedge, repeatable);
     } catch (error) {
       counters.fail(error);
       return Promise.reject(error);
@@ -155,7 +197,8 @@ class SentinelClient implements Client {
     };
     // No controller, timer or listener per request: the caller's signal goes to undici as it is,
     // and the total deadline is checked where time passes (see transport). Contexts made by
-    // policies are read only when `policies` are given (a timeout there must abort the request).
+    // policies are read only when `policies` are given (a timeout there must abort the request)
+    // or the request is hedged (a losing attempt must be aborted).
     const root: ExecuteOptions = caller === undefined ? NO_SIGNAL : { signal: caller };
     const run = new RequestRun({
       exchange,
@@ -166,12 +209,13 @@ class SentinelClient implements Client {
       wallClock: o.wallClock,
       isClosed: () => this.#closed,
       signal: caller,
-      readContextSignal: o.policies.length > 0,
+      readContextSignal: o.policies.length > 0 || hedge !== undefined,
       start: exchange.clock.now(),
     });
     let policy: Policy;
     try {
-      if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+      if (hedge !== undefined) policy = this.#hedgedPipeline(hedge, o.breakers?.for(exchange.request.origin));
+      else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
       else {
         this.#static ??= this.#pipelineFor(undefined);
         policy = this.#static;
@@ -284,7 +328,8 @@ class SentinelClient implements Client {
 
 /**
  * Creates a resilient HTTP client on undici. Policies are any `Policy` values, composed
- * retry → breaker (per origin) → rate limiter → `policies` → transport; the transport makes them
+ * retry → hedge (requests that may be repeated) → breaker (per origin) → rate limiter →
+ * `policies` → transport; the transport makes them
  * HTTP-correct (see the README: retryable statuses become failures carrying Retry-After, other
  * statuses never trip a breaker, requests that must not be repeated are marked non-retryable).
  *
