@@ -168,7 +168,10 @@ describe('hedged requests on the chaos server', () => {
   });
 
   it('the winner’s signal is not aborted: its streamed body is read to the end after the call settled', async () => {
-    server.route('/export', [{ type: 'hang', times: 1 }, { type: 'slow-body', size: 3_000, bytesPerSecond: 60_000 }]);
+    server.route('/export', [
+      { type: 'hang', times: 1 },
+      { type: 'slow-body', size: 3_000, bytesPerSecond: 60_000 },
+    ]);
     const clock = new ManualClock();
     const client = make({ baseUrl: server.url, hedge: hedge({ delayMs: 100, clock }) });
     const pending = client.get('/export', { stream: true });
