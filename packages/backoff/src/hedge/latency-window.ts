@@ -1,8 +1,8 @@
 /**
  * The last `size` latencies, for an exact percentile in bounded memory: a ring in arrival order
  * (to know which sample leaves) and the same samples kept sorted (to read a percentile at once).
- * Adding a sample costs two binary searches and two `copyWithin` moves of at most `size` numbers
- * (about 0.2 µs at 1,000); reading is O(1). Memory: 16 bytes per slot, allocated up front.
+ * Adding a sample costs two binary searches and one `copyWithin` of the samples between the
+ * leaving one and the new one; reading is O(1). Memory: 16 bytes per slot, allocated up front.
  */
 export class LatencyWindow {
   readonly #ring: Float64Array;
@@ -23,17 +23,24 @@ export class LatencyWindow {
   /** Adds a latency, dropping the oldest once the window is full. */
   add(ms: number): void {
     const sorted = this.#sorted;
-    let count = this.#count;
-    if (count === this.#ring.length) {
-      const oldest = this.#ring[this.#next] as number;
-      const at = lowerBound(sorted, count, oldest);
-      sorted.copyWithin(at, at + 1, count);
-      count--;
-    }
+    const count = this.#count;
     const at = lowerBound(sorted, count, ms);
-    sorted.copyWithin(at + 1, at, count);
-    sorted[at] = ms;
-    this.#count = count + 1;
+    if (count < this.#ring.length) {
+      sorted.copyWithin(at + 1, at, count);
+      sorted[at] = ms;
+      this.#count = count + 1;
+    } else {
+      // Full: the new sample takes the oldest's place, so only the samples between the two
+      // positions move, by one.
+      const out = lowerBound(sorted, count, this.#ring[this.#next] as number);
+      if (at > out) {
+        sorted.copyWithin(out, out + 1, at);
+        sorted[at - 1] = ms;
+      } else {
+        sorted.copyWithin(at + 1, at, out);
+        sorted[at] = ms;
+      }
+    }
     this.#ring[this.#next] = ms;
     this.#next = (this.#next + 1) % this.#ring.length;
   }

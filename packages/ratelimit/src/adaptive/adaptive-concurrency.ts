@@ -78,6 +78,7 @@ class Adaptive implements AdaptiveConcurrency {
   readonly #maxQueue: number;
   readonly #isOverload: (outcome: Outcome<unknown>) => boolean;
   readonly #clock: Clock;
+  readonly #timed: boolean;
   readonly #waiting = new WaitList();
   #inFlight = 0;
   // Admission numbers: also the count of calls admitted.
@@ -95,6 +96,7 @@ class Adaptive implements AdaptiveConcurrency {
     this.#maxQueue = settings.maxQueue;
     this.#isOverload = settings.isOverload;
     this.#clock = settings.clock;
+    this.#timed = this.#limit.timed;
   }
 
   /** Calls admitted at once now: the floor of the learnt limit. */
@@ -119,7 +121,7 @@ class Adaptive implements AdaptiveConcurrency {
   /** Runs `fn` in a slot already counted in `#inFlight`; `inFlight` is the count when it was admitted. */
   #run<T>(fn: Operation<T>, options: ExecuteOptions | undefined, inFlight: number): Promise<T> {
     const ticket = this.#admitted++;
-    const startedAt = this.#clock.now();
+    const startedAt = this.#timed ? this.#clock.now() : 0;
     return runOperation(fn, contextFor(options)).then(
       (value) => {
         this.#learn(ticket, inFlight, startedAt, this.#isOverload === defaultIsOverload ? undefined : success(value));
@@ -152,7 +154,7 @@ class Adaptive implements AdaptiveConcurrency {
     this.#limit.update({
       ticket,
       nextTicket: this.#admitted,
-      rttMs: this.#clock.now() - startedAt,
+      rttMs: this.#timed ? this.#clock.now() - startedAt : 0,
       inFlight,
       overload,
     });

@@ -41,7 +41,7 @@ export interface AdaptiveConcurrencyOptions {
    */
   readonly isOverload?: ((outcome: Outcome<unknown>) => boolean) | undefined;
   /**
-   * Where call latencies are measured.
+   * Where call latencies are measured (by the gradient; AIMD reads no clock).
    * @default systemClock
    */
   readonly clock?: Clock | undefined;

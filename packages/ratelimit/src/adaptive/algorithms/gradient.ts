@@ -43,6 +43,10 @@ export class Gradient extends LimitAlgorithm {
     return this.limit * (1 - SMOOTHING) + target * SMOOTHING;
   }
 
+  override get timed(): boolean {
+    return true;
+  }
+
   override rtt(): RttStatus {
     return { shortMs: this.#short, longMs: this.#long };
   }

@@ -4,7 +4,7 @@ export interface Sample {
   readonly ticket: number;
   /** The admission number the next call will get: what was admitted so far. */
   readonly nextTicket: number;
-  /** How long the call took, in ms. */
+  /** How long the call took, in ms (0 for an algorithm that does not time calls). */
   readonly rttMs: number;
   /** Calls in flight when it was admitted, itself included. */
   readonly inFlight: number;
@@ -54,6 +54,11 @@ export abstract class LimitAlgorithm {
     }
     const next = this.next(sample);
     this.limit = Math.min(this.max, Math.max(this.min, next));
+  }
+
+  /** Whether it needs call latencies: only then are calls timed (two clock reads per call). */
+  get timed(): boolean {
+    return false;
   }
 
   /** The latencies tracked, when the algorithm tracks any. */
