@@ -19,6 +19,9 @@ describe('hedge options', () => {
     expect(hedge({ delayMs: 100, maxHedges: 0 }).maxHedges).toBe(0);
     expect(hedge({ delayMs: 100, maxHedges: 10 }).maxHedges).toBe(10);
     expect(hedge({ delayMs: Number.POSITIVE_INFINITY }).maxHedges).toBe(1);
+    // The largest window, fully required before the percentile is used.
+    expect(hedge({ delayMs: { percentile: 50, window: 100_000, minSamples: 100_000 } }).maxHedges).toBe(1);
+    expect(hedge({ delayMs: 2_147_483_647 }).maxHedges).toBe(1);
     expect(hedge({ delayMs: { percentile: 100, window: 1, initialMs: 0 } }).status().latency).toEqual({
       percentile: 100,
       samples: 0,

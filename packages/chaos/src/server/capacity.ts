@@ -14,7 +14,10 @@ export interface Capacity {
    * @default 503
    */
   readonly status?: number;
-  /** Sent verbatim as `Retry-After` with a refusal, when given. */
+  /**
+   * Sent verbatim as `Retry-After` with a refusal.
+   * @default undefined (no Retry-After)
+   */
   readonly retryAfter?: string;
 }
 
