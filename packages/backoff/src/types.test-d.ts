@@ -5,9 +5,6 @@ import {
   constant,
   exponential,
   fullJitter,
-  type HedgeEvent,
-  type HedgePolicy,
-  hedge,
   type RetryEvent,
   type RetryOptions,
   type RetryPolicy,
@@ -42,18 +39,3 @@ policy.onRetry((event) => {
 retry({ maxAttempts: '3' });
 // @ts-expect-error unknown options are rejected by the type too
 retry({ retries: 3 });
-
-// A hedge keeps T, alone and composed; any schedule is a delay function.
-const hedged = hedge({ delayMs: exponential({ initialMs: 10 }), maxHedges: 2 });
-expectTypeOf(hedged).toMatchTypeOf<Policy>();
-expectTypeOf(hedge({ delayMs: { percentile: 95 } })).toEqualTypeOf<HedgePolicy>();
-expectTypeOf(hedged.execute(async () => ({ id: 1 }))).toEqualTypeOf<Promise<{ id: number }>>();
-expectTypeOf(compose(policy, hedged, timeout({ ms: 100 })).execute(() => 'x')).toEqualTypeOf<Promise<string>>();
-hedged.onHedge((event) => {
-  expectTypeOf(event).toEqualTypeOf<HedgeEvent>();
-  expectTypeOf(event.reason).toEqualTypeOf<'delay' | 'failure'>();
-});
-// @ts-expect-error delayMs is required
-hedge({ maxHedges: 1 });
-// @ts-expect-error a percentile delay needs its percentile
-hedge({ delayMs: { window: 100 } });

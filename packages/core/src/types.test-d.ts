@@ -1,13 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  compose,
-  type ExecutionContext,
-  type FallbackPolicy,
-  fallback,
-  type Outcome,
-  type Policy,
-  timeout,
-} from './index.ts';
+import { compose, type ExecutionContext, type Outcome, type Policy, timeout } from './index.ts';
 
 declare const policy: Policy;
 
@@ -32,17 +24,5 @@ describe('types', () => {
     const outcome = {} as Outcome<number>;
     if (outcome.ok) expectTypeOf(outcome.value).toEqualTypeOf<number>();
     else expectTypeOf(outcome.error).toEqualTypeOf<unknown>();
-  });
-
-  it('fallback keeps T and adds the fallback’s type; it composes as a Policy', () => {
-    const same = fallback({ fallback: () => 0 });
-    expectTypeOf(same).toEqualTypeOf<FallbackPolicy<number>>();
-    expectTypeOf(same.execute(async () => 42)).toEqualTypeOf<Promise<number>>();
-    const other = fallback({ fallback: async () => 'n/a' as const });
-    expectTypeOf(other.execute(async () => ({ id: 1 }))).toEqualTypeOf<Promise<{ id: number } | 'n/a'>>();
-    expectTypeOf(other).toMatchTypeOf<Policy>();
-    expectTypeOf(compose(same, timeout({ ms: 10 })).execute(() => 1)).toEqualTypeOf<Promise<number>>();
-    // @ts-expect-error the fallback is a function, not a value
-    fallback({ fallback: 0 });
   });
 });

@@ -1,14 +1,6 @@
 // Type tests (checked by tsc, never run).
 import { compose } from '@sentinel/core';
-import {
-  adaptiveConcurrency,
-  concurrency,
-  keyed,
-  rateLimit,
-  slidingWindow,
-  type TokenBucket,
-  tokenBucket,
-} from './index.ts';
+import { concurrency, keyed, rateLimit, slidingWindow, type TokenBucket, tokenBucket } from './index.ts';
 
 const bucket = tokenBucket({ capacity: 1, refillPerSecond: 1 });
 const sync: boolean = bucket.tryAcquire();
@@ -28,12 +20,3 @@ const granted: boolean = hosts.tryAcquire('example.com');
 void [perHost, granted];
 // @ts-expect-error: mode is 'wait' | 'reject'.
 rateLimit({ limiter: bucket, mode: 'queue' });
-
-// adaptiveConcurrency is a Policy that keeps T, alone and composed.
-const adaptive = adaptiveConcurrency({ algorithm: 'gradient' });
-const adaptiveValue: Promise<{ id: number }> = adaptive.execute(async () => ({ id: 1 }));
-const composedValue: Promise<number> = compose(adaptive, concurrency({ max: 1 })).execute(() => 1);
-const limit: number = adaptive.status().limit;
-void [adaptiveValue, composedValue, limit];
-// @ts-expect-error: the algorithm is 'aimd' | 'gradient'.
-adaptiveConcurrency({ algorithm: 'vegas' });
