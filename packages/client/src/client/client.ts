@@ -197,8 +197,7 @@ class SentinelClient implements Client {
     };
     // No controller, timer or listener per request: the caller's signal goes to undici as it is,
     // and the total deadline is checked where time passes (see transport). Contexts made by
-    // policies are read only when `policies` are given (a timeout there must abort the request)
-    // or the request is hedged (a losing attempt must be aborted).
+    // policies are read only when `policies` are given (a timeout there must abort the request).
     const root: ExecuteOptions = caller === undefined ? NO_SIGNAL : { signal: caller };
     const run = new RequestRun({
       exchange,
@@ -209,6 +208,7 @@ class SentinelClient implements Client {
       wallClock: o.wallClock,
       isClosed: () => this.#closed,
       signal: caller,
+      // A hedged request's attempts read their signals too: a losing attempt must be aborted.
       readContextSignal: o.policies.length > 0 || hedge !== undefined,
       start: exchange.clock.now(),
     });
