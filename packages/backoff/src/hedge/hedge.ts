@@ -8,7 +8,8 @@ import {
   type Policy,
 } from '@sentinel/core';
 import type { HedgeEvent, HedgeGiveUpEvent, HedgeStatus, WinEvent } from './events.ts';
-import { HedgedCall, HedgeState } from './hedged-call.ts';
+import { HedgeState } from './hedge-state.ts';
+import { HedgedCall } from './hedged-call.ts';
 import { type HedgeOptions, resolveHedgeOptions } from './options.ts';
 
 /** A hedging policy: `execute` races the work against delayed copies of itself. */

@@ -2,6 +2,7 @@ import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@s
 import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
+import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
@@ -52,8 +53,7 @@ class SentinelClient implements Client {
   readonly #penalize: ((ms: number) => void) | undefined;
   #static: Policy | undefined;
   #perBreaker: WeakMap<Policy, Policy> | undefined;
-  // Pipelines of hedged requests, by hedge, then by breaker (the hedge itself stands for "none").
-  #hedged: WeakMap<Policy, WeakMap<Policy, Policy>> | undefined;
+  #hedged: HedgedPipelines | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
 
@@ -75,44 +75,6 @@ class SentinelClient implements Client {
       this.#perBreaker.set(breaker, composed);
     }
     return composed;
-  }
-
-  // A hedge sits retry → hedge → breaker → rate limit → policies: inside the retry, outside the
-  // breaker and the limiter, so every hedged attempt takes a permit and is judged by the breaker.
-  #hedgedPipeline(hedge: Policy, breaker: Policy | undefined): Policy {
-    this.#hedged ??= new WeakMap();
-    let byBreaker = this.#hedged.get(hedge);
-    if (byBreaker === undefined) {
-      byBreaker = new WeakMap();
-      this.#hedged.set(hedge, byBreaker);
-    }
-    let composed = byBreaker.get(breaker ?? hedge);
-    if (composed === undefined) {
-      const o = this.#o;
-      composed = pipeline({ retry: o.retry, hedge, breaker, rateLimit: o.rateLimit, policies: o.policies });
-      byBreaker.set(breaker ?? hedge, composed);
-    }
-    return composed;
-  }
-
-  /**
-   * The hedge for one request: the request's own (`false` for none) or the client's, and only for
-   * a request that may be repeated — a hedge sends it several times at once.
-   * @throws InvalidRequestError for a per-request hedge that is not a policy, or on a request that may not be repeated.
-   */
-  #hedgeFor(option: RequestOptions['hedge'], repeatable: boolean): Policy | undefined {
-    if (option === undefined) return repeatable ? this.#o.hedge : undefined;
-    if (option === false) return undefined;
-    if (typeof (option as Partial<Policy> | null)?.execute !== 'function') {
-      throw new InvalidRequestError('options', 'the hedge option must be a policy or false');
-    }
-    if (!repeatable) {
-      throw new InvalidRequestError(
-        'options',
-        'only a request that may be repeated can be hedged: an idempotent method, or an idempotency key, with a replayable body',
-      );
-    }
-    return option;
   }
 
   #getDispatcher(origin: string): Dispatcher {
@@ -180,7 +142,7 @@ class SentinelClient implements Client {
     let hedge: Policy | undefined;
     try {
       ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
-      hedge = this.#hedgeFor(init.hedge, repeatable);
+      hedge = hedgeFor(init.hedge, repeatable, o.hedge);
     } catch (error) {
       counters.fail(error);
       return Promise.reject(error);
@@ -214,8 +176,10 @@ class SentinelClient implements Client {
     });
     let policy: Policy;
     try {
-      if (hedge !== undefined) policy = this.#hedgedPipeline(hedge, o.breakers?.for(exchange.request.origin));
-      else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+      if (hedge !== undefined) {
+        this.#hedged ??= new HedgedPipelines();
+        policy = this.#hedged.get(hedge, o.breakers?.for(exchange.request.origin), o);
+      } else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
       else {
         this.#static ??= this.#pipelineFor(undefined);
         policy = this.#static;
