@@ -16,9 +16,3 @@ expectTypeOf(timeoutError.phase).toEqualTypeOf<TimeoutPhase>();
 expectTypeOf(timeoutError.code).toEqualTypeOf<'SENTINEL_TIMEOUT'>();
 // @ts-expect-error: options are checked, a typo does not compile
 client.get('/x', { querry: { a: 1 } });
-// A hedge is any Policy, client-wide or per request (or false to opt out).
-declare const someHedge: import('@sentinel/core').Policy;
-expectTypeOf(client.get('/x', { hedge: someHedge })).toEqualTypeOf<Promise<ClientResponse>>();
-expectTypeOf(client.get('/x', { hedge: false })).toEqualTypeOf<Promise<ClientResponse>>();
-// @ts-expect-error: per request, a hedge is a policy or false
-client.get('/x', { hedge: true });
