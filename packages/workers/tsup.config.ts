@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tsup.shared.ts';
 
-export default packageBuild({ index: 'src/index.ts' });
+// The thread entry is its own entry point: piscina loads dist/thread-entry.js (ESM) or .cjs (CJS)
+// by path in every pool thread. `shims` gives the CJS build a real `import.meta.url`, which the
+// pool uses to find that file next to itself.
+export default packageBuild({ index: 'src/index.ts', 'thread-entry': 'src/threads/thread-entry.ts' }, { shims: true });

@@ -7,6 +7,9 @@ export { type BreakerGroup, type BreakerGroupOptions, breakerGroup } from './bre
 export { circuitBreaker } from './circuit-breaker.ts';
 export { CIRCUIT_OPEN, CircuitOpenError, isCircuitOpenError, type RejectingState } from './errors.ts';
 export type {
+  BreakerDecision,
+  BreakerProbeDecision,
+  BreakerRejectDecision,
   CircuitState,
   CloseEvent,
   CloseReason,
