@@ -13,6 +13,7 @@ const SUB_PATHS = [
   'chaos',
   'fetch',
   'axios',
+  'otel',
   'report',
 ];
 

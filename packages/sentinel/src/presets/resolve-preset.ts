@@ -85,6 +85,8 @@ const CLIENT_PASS_THROUGH = [
   'idempotencyKeyHeader',
   'policies',
   'maxBreakers',
+  'hedge',
+  'trace',
   'clock',
   'wallClock',
 ] as const satisfies readonly (keyof ClientOptions)[];
