@@ -73,7 +73,9 @@ if (peers.length > 0) { console.error(peers[0]); process.exit(1); }`;
   const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
   if (version !== meta.version) throw new Error(`the bin says ${version}, package.json ${meta.version}`);
   checked++;
-  console.log('ok   http-sentinel: the root loads no optional peer (axios, @opentelemetry/api); the bin runs (--version)');
+  console.log(
+    'ok   http-sentinel: the root loads no optional peer (axios, @opentelemetry/api); the bin runs (--version)',
+  );
 } catch (error) {
   failures++;
   console.log(`FAIL http-sentinel root/bin: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
