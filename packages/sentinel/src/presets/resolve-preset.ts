@@ -86,9 +86,9 @@ const CLIENT_PASS_THROUGH = [
   'policies',
   'maxBreakers',
   'hedge',
-  'trace',
   'clock',
   'wallClock',
+  'trace',
 ] as const satisfies readonly (keyof ClientOptions)[];
 
 // A createClient option missing from the lists above fails the typecheck here, so a new client
