@@ -49,6 +49,8 @@ Options:
   -h, --help             this help
 
 A POST or PATCH is retried only with an idempotency key: pass -H 'idempotency-key: …'.
+A request refused by an open breaker counts as a failure (SENTINEL_CIRCUIT_OPEN) and its worker
+pauses 1 ms before the next one, so it cannot starve the others.
 Progress goes to stderr (a live line on a terminal, a plain line every 5 s otherwise);
 the report table goes to stderr with --json, to stdout without it.
 
