@@ -54,7 +54,7 @@ describe('loadTest: closed model on real sockets', () => {
     expect(report.serviceTimeMs).toBeUndefined();
     await until(() => ioResources().sockets <= before.sockets);
     expect(ioResources().timers).toBeLessThanOrEqual(before.timers);
-  }, 60_000);
+  }, 300_000);
 
   it('does not count warm-up requests', async () => {
     const report = await loadTest({
@@ -254,7 +254,7 @@ describe('loadTest: open model against a stalling server', () => {
     } finally {
       await gate.close();
     }
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('loadTest: abort', () => {

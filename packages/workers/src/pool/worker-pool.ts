@@ -1,6 +1,6 @@
 import { type Clock, ConfigError, type Disposer, Emitter, type Listener, optionChecker } from '@sentinel/core';
 import { PoolClosedError, QueueFullError } from '../errors.ts';
-import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
 import { type MapOptions, type MapResult, type MapScheduler, mapOverPool } from './map.ts';
 import { type ResolvedPoolOptions, resolvePoolOptions, type WorkerPoolOptions } from './options.ts';
@@ -15,13 +15,13 @@ export interface RunOptions {
    * Aborting it removes a queued task (rejecting with `signal.reason`), or rejects a running
    * one at once and aborts its `ctx.signal`; the worker stays busy until the task settles.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of `pool.close`. */
 export interface CloseOptions {
   /** When it aborts, running tasks are aborted (their callers rejected with its reason) instead of awaited. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A pool of workers, each with its own state; see {@link createWorkerPool}. */
@@ -76,13 +76,16 @@ interface Slot<W> {
   tasks: number;
   succeeded: number;
   failed: number;
+  // Made once per worker and read `task` when called: no closure per task.
+  readonly onFulfilled: (value: unknown) => void;
+  readonly onRejected: (error: unknown) => void;
 }
 
 const runCheck = optionChecker('pool.run');
 const closeCheck = optionChecker('pool.close');
 
-function durations(histogram: LatencyHistogram): DurationStats {
-  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.percentile(100) };
+function durations(histogram: BucketHistogram): DurationStats {
+  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.maxMs };
 }
 
 class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
@@ -98,8 +101,8 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   #completed = 0;
   #failed = 0;
   #rejected = 0;
-  readonly #wait = new LatencyHistogram(2);
-  readonly #run = new LatencyHistogram(2);
+  readonly #wait = new BucketHistogram();
+  readonly #run = new BucketHistogram();
   readonly #taskEnd = new Emitter<TaskEndEvent>();
   readonly #workerError = new Emitter<WorkerErrorEvent>();
   #closed = false;
@@ -112,7 +115,19 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
     this.#o = options;
     this.size = options.workers;
     this.clock = options.clock;
-    this.#slots = states.map((state, index) => ({ index, state, task: undefined, tasks: 0, succeeded: 0, failed: 0 }));
+    this.#slots = states.map((state, index) => {
+      const slot: Slot<W> = {
+        index,
+        state,
+        task: undefined,
+        tasks: 0,
+        succeeded: 0,
+        failed: 0,
+        onFulfilled: (value) => this.#settled(slot, true, value),
+        onRejected: (error) => this.#settled(slot, false, error),
+      };
+      return slot;
+    });
     this.#idle = [...this.#slots];
   }
 
@@ -234,26 +249,22 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
       this.#complete(task, slot, false, error);
       return true;
     }
-    if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') {
-      this.#complete(task, slot, true, result);
-      return true;
+    if (result instanceof Promise) {
+      result.then(slot.onFulfilled, slot.onRejected);
+      return false;
     }
-    let settled = false;
-    (result as PromiseLike<unknown>).then(
-      (value) => {
-        if (settled) return;
-        settled = true;
-        this.#complete(task, slot, true, value);
-        this.#dispatch(slot);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        this.#complete(task, slot, false, error);
-        this.#dispatch(slot);
-      },
-    );
-    return false;
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+      // A foreign thenable may call back twice: a native promise settles once.
+      Promise.resolve(result).then(slot.onFulfilled, slot.onRejected);
+      return false;
+    }
+    this.#complete(task, slot, true, result);
+    return true;
+  }
+
+  #settled(slot: Slot<W>, ok: boolean, value: unknown): void {
+    this.#complete(slot.task as Task<W>, slot, ok, value);
+    this.#dispatch(slot);
   }
 
   #complete(task: Task<W>, slot: Slot<W>, ok: boolean, value: unknown): void {
@@ -296,13 +307,18 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
 
   abortTask(task: Task<never>): void {
     const t = task as unknown as Task<W>;
-    const reason = (t.callerSignal as AbortSignal).reason;
-    if (t.queued) {
-      this.#queue.remove(t);
-      this.#refuse(t, reason);
-      return;
+    this.cancel(t, (t.callerSignal as AbortSignal).reason);
+  }
+
+  cancel(task: Task<W>, reason: unknown): void {
+    if (task.queued) {
+      this.#queue.remove(task);
+      this.#refuse(task, reason);
+    } else if (task.workerIndex !== -1 && !task.answered) {
+      this.#abortRunning(task, reason);
+    } else {
+      task.abortContext(reason);
     }
-    this.#abortRunning(t, reason);
   }
 
   #abortRunning(task: Task<W>, reason: unknown): void {
