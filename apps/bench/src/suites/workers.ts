@@ -196,7 +196,7 @@ function median(values: readonly number[]): number {
 async function loadTestVsUndici(origin: string): Promise<void> {
   const url = `${origin}/items`;
   const workers = 64;
-  const perWorker = 250;
+  const perWorker = 500;
   const total = workers * perWorker;
   const undici = new Pool(origin, { connections: workers });
   // Each run returns its throughput; CPU per request (this process) is measured around it.

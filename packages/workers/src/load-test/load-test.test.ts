@@ -277,6 +277,21 @@ describe('loadTest: abort', () => {
     await until(() => ioResources().sockets <= before.sockets);
   });
 
+  it('an abort while the workers are being built ends the run before any request', async () => {
+    const controller = new AbortController();
+    const report = await loadTest({
+      workers: 2,
+      requestsPerWorker: 5,
+      signal: controller.signal,
+      setup: (index) => {
+        if (index === 1) controller.abort('changed my mind');
+        return {};
+      },
+      request: () => 'never',
+    });
+    expect(report).toMatchObject({ aborted: true, requests: 0 });
+  });
+
   it('an already-aborted signal rejects with its reason before any request', async () => {
     const reason = new Error('never');
     await expect(loadTest({ url: server.url, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);

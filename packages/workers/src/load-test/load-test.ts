@@ -164,6 +164,8 @@ export async function loadTest<W = LoadTestWorker>(options: LoadTestOptions<W>):
     }
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  // Aborted while the workers were being built: the listener above will never fire.
+  if (o.signal?.aborted) onAbort();
 
   const measure: Measure<W> = async (worker, context, intendedStart) => {
     const started = clock.now();
