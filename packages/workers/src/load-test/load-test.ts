@@ -1,8 +1,9 @@
 import { createClient } from '@sentinel/client';
 import { type Clock, reportListenerError } from '@sentinel/core';
+import type { WorkerPool } from '../pool/api.ts';
+import { createWorkerPool } from '../pool/create-worker-pool.ts';
 import type { SetupContext } from '../pool/options.ts';
 import type { TaskContext } from '../pool/task.ts';
-import { createWorkerPool, type WorkerPool } from '../pool/worker-pool.ts';
 import { BreakerWatch } from './breaker-watch.ts';
 import {
   type LoadTestOptions,

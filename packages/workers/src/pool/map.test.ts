@@ -6,8 +6,9 @@ import { isConfigError } from '@sentinel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPoolClosedError } from '../errors.ts';
 import { deferred, ManualClock } from '../test-support/resources.ts';
+import type { WorkerPool } from './api.ts';
+import { createWorkerPool } from './create-worker-pool.ts';
 import type { MapResult } from './map.ts';
-import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
 let server: ChaosServer;
 beforeEach(async () => {

@@ -5,8 +5,8 @@ import { isConfigError, isRejectedError } from '@sentinel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPoolClosedError, isQueueFullError } from '../errors.ts';
 import { deferred, ioResources, ManualClock, outcome, uncaught, until } from '../test-support/resources.ts';
+import { createWorkerPool } from './create-worker-pool.ts';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
-import { createWorkerPool } from './worker-pool.ts';
 
 let server: ChaosServer;
 beforeEach(async () => {
