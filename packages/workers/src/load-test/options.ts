@@ -12,19 +12,29 @@ export interface LoadTestWorker {
 
 /** How long a phase runs: a number of requests per worker, or a duration. */
 export interface PhaseLength {
-  /** Requests each worker makes (the total is `workers × requestsPerWorker`): an integer >= 1. */
+  /**
+   * Requests each worker makes (the total is `workers × requestsPerWorker`): an integer >= 1.
+   * @default none (see `durationMs`)
+   */
   readonly requestsPerWorker?: number | undefined;
-  /** Milliseconds to run: a number > 0. */
+  /**
+   * Milliseconds to run: a number > 0.
+   * @default 10_000 when neither this nor `requestsPerWorker` is given
+   */
   readonly durationMs?: number | undefined;
 }
 
 /** Options of {@link loadTest}. */
 export interface LoadTestOptions<W = LoadTestWorker> extends PhaseLength {
-  /** The URL each request GETs with the worker's client (absolute http or https). Exclusive with `request`. */
+  /**
+   * The URL each request GETs with the worker's client (absolute http or https). Exclusive with `request`.
+   * @default none (exactly one of `url` and `request`)
+   */
   readonly url?: string | URL | undefined;
   /**
    * One request: gets the worker's state and `{ signal, workerIndex }`. What it resolves to is a
    * success (its `status` and `attempts` are counted when present); what it throws is a failure.
+   * @default `worker.client.get(url)`
    */
   readonly request?: ((worker: W, context: TaskContext) => unknown) | undefined;
   /**
@@ -36,6 +46,7 @@ export interface LoadTestOptions<W = LoadTestWorker> extends PhaseLength {
    * Total requests per second for an open model: requests start on a schedule whatever the
    * server does, and latency runs from the scheduled start (corrected for coordinated omission).
    * In-flight requests stay capped at `workers`. Without it, a closed model. A number > 0.
+   * @default none (a closed model)
    */
   readonly rate?: number | undefined;
   /**
@@ -61,9 +72,15 @@ export interface LoadTestOptions<W = LoadTestWorker> extends PhaseLength {
    * @default none
    */
   readonly warmup?: PhaseLength | undefined;
-  /** Aborting it stops the run: in-flight requests are aborted and the report covers what had ended (`aborted: true`). */
+  /**
+   * Aborting it stops the run: in-flight requests are aborted and the report covers what had ended (`aborted: true`).
+   * @default none
+   */
   readonly signal?: AbortSignal | undefined;
-  /** Called about every 250 ms (on `clock`) while measuring, and once at the end. */
+  /**
+   * Called about every 250 ms (on `clock`) while measuring, and once at the end.
+   * @default none
+   */
   readonly onProgress?: ((progress: LoadTestProgress) => void) | undefined;
   /**
    * Time for latencies, the schedule and progress.

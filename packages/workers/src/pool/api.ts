@@ -9,13 +9,17 @@ export interface RunOptions {
   /**
    * Aborting it removes a queued task (rejecting with `signal.reason`), or rejects a running
    * one at once and aborts its `ctx.signal`; the worker stays busy until the task settles.
+   * @default none
    */
   readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of `pool.close`. */
 export interface CloseOptions {
-  /** When it aborts, running tasks are aborted (their callers rejected with its reason) instead of awaited. */
+  /**
+   * When it aborts, running tasks are aborted (their callers rejected with its reason) instead of awaited.
+   * @default none
+   */
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -11,7 +11,10 @@ export interface MapOptions {
    * @default false
    */
   readonly ordered?: boolean | undefined;
-  /** Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`. */
+  /**
+   * Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`.
+   * @default none
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
