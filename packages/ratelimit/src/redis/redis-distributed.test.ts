@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@sentinel/core';
 import { afterAll, expect, it } from 'vitest';
+import { spawnChild } from '../../test/child-process.ts';
 import { cleanup, connect, describeRedis, REDIS_URL, uniquePrefix } from '../../test/redis.ts';
 import { epochClock } from '../shared/epoch-clock.ts';
 import type { StoreErrorMode } from './options.ts';
@@ -14,45 +14,6 @@ const child = fileURLToPath(new URL('../../test/fixtures/fairness-child.ts', imp
 interface ChildResult {
   readonly granted: number;
   readonly errors: number;
-}
-
-/** Spawns a child; `ready` resolves once it is connected, `start(at)` starts it and resolves with its result. */
-function spawnChild(env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sentinel/source', child], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (chunk: Buffer) => (err += chunk));
-  // Bounded: a child that hangs is killed.
-  const guard = new AbortController();
-  systemClock.sleep(60_000, guard.signal).then(
-    () => proc.kill('SIGKILL'),
-    () => {},
-  );
-  const closed = new Promise<string>((resolve, reject) => {
-    proc.on('close', (code) => {
-      guard.abort();
-      if (code === 0) resolve(out);
-      else reject(new Error(`child exited with ${code}: ${err}`));
-    });
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      if (out.startsWith('ready\n')) resolve();
-    });
-    closed.catch(reject);
-  });
-  return {
-    ready,
-    async start(at: number): Promise<ChildResult> {
-      proc.stdin.end(`${at}\n`);
-      const lines = (await closed).trim().split('\n');
-      return JSON.parse(lines[lines.length - 1] as string) as ChildResult;
-    },
-  };
 }
 
 const sleep = (ms: number) => systemClock.sleep(ms);
@@ -80,10 +41,10 @@ describeRedis('redisTokenBucket across processes and failures', () => {
       CAPACITY: String(capacity),
       DURATION_MS: String(durationMs),
     };
-    const children = [1, 2, 3, 4].map(() => spawnChild(env));
+    const children = [1, 2, 3, 4].map(() => spawnChild(child, env));
     await Promise.all(children.map((c) => c.ready));
     const startAt = epochClock.now() + 200;
-    const results = await Promise.all(children.map((c) => c.start(startAt)));
+    const results = await Promise.all(children.map((c) => c.finish<ChildResult>(String(startAt))));
     const total = results.reduce((sum, r) => sum + r.granted, 0);
     const limit = capacity + (rate * durationMs) / 1000;
     expect(results.every((r) => r.errors === 0)).toBe(true);
@@ -107,10 +68,10 @@ describeRedis('redisTokenBucket across processes and failures', () => {
       WINDOW_MS: String(windowMs),
       DURATION_MS: String(durationMs),
     };
-    const children = [1, 2, 3, 4].map(() => spawnChild(env));
+    const children = [1, 2, 3, 4].map(() => spawnChild(child, env));
     await Promise.all(children.map((c) => c.ready));
     const startAt = epochClock.now() + 200;
-    const running = Promise.all(children.map((c) => c.start(startAt)));
+    const running = Promise.all(children.map((c) => c.finish<ChildResult>(String(startAt))));
     // Every permit stays in the log for a whole window: reading it more often than that sees each
     // one. Bounded by count and by the children's end.
     const seen = new Set<string>();
