@@ -11,3 +11,20 @@ export {
   QueueFullError,
   WorkerCrashedError,
 } from './errors.ts';
+export type { LatencySummary, PercentilePoint } from './latency/latency-histogram.ts';
+export { formatReport } from './load-test/format-report.ts';
+export { loadTest } from './load-test/load-test.ts';
+export type { LoadTestOptions, LoadTestWorker, PhaseLength } from './load-test/options.ts';
+export type {
+  BreakerTransition,
+  LoadTestProgress,
+  LoadTestReport,
+  TimelineEntry,
+  WorkerReport,
+} from './load-test/report.ts';
+export type { TaskEndEvent, WorkerErrorEvent, WorkerPhase } from './pool/events.ts';
+export type { MapOptions, MapResult } from './pool/map.ts';
+export type { SetupContext, WorkerPoolOptions } from './pool/options.ts';
+export type { DurationStats, PoolStats, WorkerStats } from './pool/stats.ts';
+export type { TaskContext, TaskFunction } from './pool/task.ts';
+export { type CloseOptions, createWorkerPool, type RunOptions, type WorkerPool } from './pool/worker-pool.ts';

@@ -1,0 +1,376 @@
+import { type Clock, optionChecker } from '@sentinel/core';
+import { PoolClosedError } from '../errors.ts';
+import { checkSignal } from './signal.ts';
+import { Task, type TaskContext } from './task.ts';
+
+/** Options of `pool.map`. */
+export interface MapOptions {
+  /**
+   * Yield results in input order instead of completion order. A slow item then holds back the
+   * ones after it (at most `size` running plus `size` finished results are kept).
+   * @default false
+   */
+  readonly ordered?: boolean;
+  /** Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+interface MapResultBase<T> {
+  /** The input item. */
+  readonly item: T;
+  /** Its position in the input (0-based). */
+  readonly index: number;
+  /** The worker that ran it. */
+  readonly workerIndex: number;
+  /** How long `fn` ran, in ms. */
+  readonly ms: number;
+}
+
+/** One item's outcome: `ok` with `value`, or not with `error`. */
+export type MapResult<T, R> =
+  | (MapResultBase<T> & { readonly ok: true; readonly value: R; readonly error: undefined })
+  | (MapResultBase<T> & { readonly ok: false; readonly value: undefined; readonly error: unknown });
+
+/** What a map needs from the pool. */
+export interface MapScheduler<W> {
+  readonly size: number;
+  readonly closed: boolean;
+  readonly clock: Clock;
+  /** Starts or queues a task; `bounded: false` skips `maxQueue` (a map bounds itself). */
+  submit(task: Task<W>, bounded: boolean): void;
+}
+
+type MapFunction<T, W, R> = (item: T, worker: W, context: TaskContext) => R | PromiseLike<R>;
+
+const check = optionChecker('pool.map');
+
+class MapTask<W, T> extends Task<W> {
+  readonly #map: MapIteration<W, T, unknown>;
+  readonly item: T;
+  readonly index: number;
+
+  constructor(map: MapIteration<W, T, unknown>, item: T, index: number, signal: AbortSignal) {
+    super(map.fn as never, signal);
+    this.#map = map;
+    this.item = item;
+    this.index = index;
+  }
+
+  override invoke(state: W): unknown {
+    return this.#map.fn(this.item, state, this);
+  }
+
+  protected answer(ok: boolean, value: unknown): void {
+    this.#map.answered(this, ok, value);
+  }
+
+  override ended(): void {
+    this.#map.ended();
+  }
+}
+
+type Source<T> =
+  | { readonly sync: true; readonly it: Iterator<T> }
+  | { readonly sync: false; readonly it: AsyncIterator<T> };
+
+/**
+ * One `pool.map` iteration: pulls the source lazily, keeps at most `size` items running and
+ * `size` finished results buffered, and yields results in completion or input order.
+ */
+class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
+  readonly fn: MapFunction<T, W, R>;
+  readonly #pool: MapScheduler<W>;
+  readonly #items: Iterable<T> | AsyncIterable<T>;
+  readonly #ordered: boolean;
+  readonly #userSignal: AbortSignal | undefined;
+  readonly #controller = new AbortController();
+  #source: Source<T> | undefined;
+  #started = false;
+  #pulled = 0;
+  #running = 0;
+  #pulling = false;
+  #pumping = false;
+  #sourceDone = false;
+  #stopped = false;
+  #closedSource = false;
+  // Deferred: thrown once what had finished is yielded. Immediate: the user's abort.
+  #failure: { error: unknown } | undefined;
+  #aborted: { error: unknown } | undefined;
+  // Unordered: results in completion order (a ring would do; arrays of <= size are cheap).
+  readonly #ready: MapResult<T, R>[] = [];
+  #readyHead = 0;
+  // Ordered: results by index, and the next index to yield.
+  readonly #byIndex = new Map<number, MapResult<T, R>>();
+  #nextIndex = 0;
+  #wake: (() => void) | undefined;
+  #chain: Promise<unknown> = Promise.resolve();
+  readonly #onUserAbort = () => this.#abort((this.#userSignal as AbortSignal).reason);
+
+  constructor(
+    pool: MapScheduler<W>,
+    items: Iterable<T> | AsyncIterable<T>,
+    fn: MapFunction<T, W, R>,
+    ordered: boolean,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#pool = pool;
+    this.#items = items;
+    this.fn = fn;
+    this.#ordered = ordered;
+    this.#userSignal = signal;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  // Calls are serialised: a next() that overlaps another waits its turn, as with async generators.
+  next(): Promise<IteratorResult<MapResult<T, R>>> {
+    const result = this.#chain.then(() => this.#next());
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  return(): Promise<IteratorResult<MapResult<T, R>>> {
+    const result = this.#chain.then(async () => {
+      await this.#stop(undefined);
+      return { done: true as const, value: undefined };
+    });
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  async #next(): Promise<IteratorResult<MapResult<T, R>>> {
+    if (!this.#started) this.#start();
+    for (;;) {
+      if (this.#aborted !== undefined) {
+        await this.#stop(this.#aborted.error);
+        throw this.#aborted.error;
+      }
+      const result = this.#take();
+      if (result !== undefined) {
+        this.#pump();
+        return { done: false, value: result };
+      }
+      if (this.#running === 0 && !this.#pulling && (this.#sourceDone || this.#failure !== undefined || this.#stopped)) {
+        const failure = this.#failure;
+        await this.#stop(undefined);
+        if (failure !== undefined) {
+          this.#failure = undefined;
+          throw failure.error;
+        }
+        return { done: true, value: undefined };
+      }
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  #start(): void {
+    this.#started = true;
+    const signal = this.#userSignal;
+    if (signal?.aborted) {
+      this.#aborted = { error: signal.reason };
+      return;
+    }
+    if (this.#pool.closed) {
+      this.#failure = { error: new PoolClosedError() };
+      this.#sourceDone = true;
+      return;
+    }
+    try {
+      const items = this.#items as Partial<AsyncIterable<T> & Iterable<T>>;
+      this.#source =
+        typeof items[Symbol.asyncIterator] === 'function'
+          ? { sync: false, it: (items[Symbol.asyncIterator] as () => AsyncIterator<T>).call(items) }
+          : { sync: true, it: (items[Symbol.iterator] as () => Iterator<T>).call(items) };
+    } catch (error) {
+      this.#failure = { error };
+      this.#sourceDone = true;
+      return;
+    }
+    signal?.addEventListener('abort', this.#onUserAbort, { once: true });
+    this.#pump();
+  }
+
+  #buffered(): number {
+    return this.#ordered ? this.#byIndex.size : this.#ready.length - this.#readyHead;
+  }
+
+  #take(): MapResult<T, R> | undefined {
+    if (this.#ordered) {
+      const result = this.#byIndex.get(this.#nextIndex);
+      if (result !== undefined) {
+        this.#byIndex.delete(this.#nextIndex);
+        this.#nextIndex++;
+      }
+      return result;
+    }
+    if (this.#readyHead === this.#ready.length) return undefined;
+    const result = this.#ready[this.#readyHead] as MapResult<T, R>;
+    this.#ready[this.#readyHead] = undefined as never;
+    this.#readyHead++;
+    if (this.#readyHead === this.#ready.length) {
+      this.#ready.length = 0;
+      this.#readyHead = 0;
+    }
+    return result;
+  }
+
+  /** Pulls and submits items while there is room: `size` running, `2 × size` pulled but not yielded. */
+  #pump(): void {
+    // Re-entered when a synchronous item ends inside submit(): the running loop carries on instead.
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      this.#fill();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #fill(): void {
+    const size = this.#pool.size;
+    while (
+      !this.#stopped &&
+      !this.#sourceDone &&
+      !this.#pulling &&
+      this.#failure === undefined &&
+      this.#aborted === undefined &&
+      this.#running < size &&
+      this.#running + this.#buffered() < 2 * size
+    ) {
+      const source = this.#source as Source<T>;
+      if (source.sync) {
+        let step: IteratorResult<T>;
+        try {
+          step = source.it.next();
+        } catch (error) {
+          this.#sourceFailed(error);
+          return;
+        }
+        if (step.done === true) this.#sourceDone = true;
+        else this.#submit(step.value);
+        continue;
+      }
+      this.#pulling = true;
+      let pending: Promise<IteratorResult<T>>;
+      try {
+        pending = Promise.resolve(source.it.next());
+      } catch (error) {
+        this.#pulling = false;
+        this.#sourceFailed(error);
+        return;
+      }
+      pending.then(
+        (step) => {
+          this.#pulling = false;
+          if (step.done === true) this.#sourceDone = true;
+          else if (this.#stopped || this.#aborted !== undefined) {
+            // Pulled while stopping: the item is dropped, like a generator's pending value on return().
+          } else this.#submit(step.value);
+          this.#pump();
+          this.#notify();
+        },
+        (error: unknown) => {
+          this.#pulling = false;
+          this.#sourceFailed(error);
+          this.#notify();
+        },
+      );
+      return;
+    }
+  }
+
+  #sourceFailed(error: unknown): void {
+    this.#sourceDone = true;
+    this.#closedSource = true; // an iterator that threw is finished; return() must not be called
+    this.#failure ??= { error };
+  }
+
+  #submit(item: T): void {
+    const task = new MapTask<W, T>(this as never, item, this.#pulled++, this.#controller.signal);
+    this.#running++;
+    this.#pool.submit(task, false);
+  }
+
+  answered(task: MapTask<W, T>, ok: boolean, value: unknown): void {
+    if (this.#stopped || this.#aborted !== undefined) return;
+    if (!ok && task.workerIndex === -1) {
+      // Never ran: the pool closed under the map. Stop pulling; yield what finished, then throw.
+      this.#failure ??= { error: value };
+      return;
+    }
+    const base = { item: task.item, index: task.index, workerIndex: task.workerIndex, ms: task.runMs };
+    const result = (
+      ok ? { ...base, ok: true, value, error: undefined } : { ...base, ok: false, value: undefined, error: value }
+    ) as MapResult<T, R>;
+    if (this.#ordered) this.#byIndex.set(task.index, result);
+    else this.#ready.push(result);
+  }
+
+  ended(): void {
+    this.#running--;
+    this.#pump();
+    this.#notify();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#stopped || this.#aborted !== undefined) return;
+    this.#aborted = { error: reason };
+    this.#controller.abort(reason);
+    this.#notify();
+  }
+
+  /** Stops pulling, aborts running items, waits until they settled, closes the source. Idempotent. */
+  async #stop(reason: unknown): Promise<void> {
+    if (!this.#stopped) {
+      this.#stopped = true;
+      this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+      if (this.#running > 0 && !this.#controller.signal.aborted) this.#controller.abort(reason);
+    }
+    while (this.#running > 0 || this.#pulling) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+    this.#ready.length = 0;
+    this.#readyHead = 0;
+    this.#byIndex.clear();
+    if (!this.#closedSource && !this.#sourceDone && this.#source !== undefined) {
+      this.#closedSource = true;
+      await this.#source.it.return?.();
+    }
+  }
+}
+
+/** `pool.map`: validates its arguments at once (a ConfigError), then iterates lazily. */
+export function mapOverPool<W, T, R>(
+  pool: MapScheduler<W>,
+  items: Iterable<T> | AsyncIterable<T>,
+  fn: MapFunction<T, W, R>,
+  options?: MapOptions,
+): AsyncIterableIterator<MapResult<T, Awaited<R>>> {
+  const candidate = items as Partial<AsyncIterable<T> & Iterable<T>> | null | undefined;
+  if (
+    candidate === null ||
+    candidate === undefined ||
+    (typeof candidate[Symbol.asyncIterator] !== 'function' && typeof candidate[Symbol.iterator] !== 'function')
+  ) {
+    check.fail('items', items, 'an iterable or async iterable');
+  }
+  check.function('fn', fn);
+  const opts = check.options(options, ['ordered', 'signal']);
+  const ordered = check.boolean('ordered', opts.ordered, false);
+  const signal = checkSignal(check, opts.signal);
+  return new MapIteration<W, T, R>(pool, items, fn, ordered, signal) as unknown as AsyncIterableIterator<
+    MapResult<T, Awaited<R>>
+  >;
+}

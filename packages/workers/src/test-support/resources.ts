@@ -1,0 +1,90 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
+
+/** Sockets and timers alive in this process (other resources belong to the test runner and come and go). */
+export function ioResources(): { sockets: number; timers: number } {
+  let sockets = 0;
+  let timers = 0;
+  for (const resource of process.getActiveResourcesInfo()) {
+    if (resource === 'TCPSocketWrap') sockets++;
+    else if (resource === 'Timeout') timers++;
+  }
+  return { sockets, timers };
+}
+
+/** Resolves when `predicate()` holds, letting I/O run between checks; rejects after `turns` event-loop turns. */
+export async function until(predicate: () => boolean, turns = 20_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (predicate()) return;
+    await nextTurn();
+  }
+  throw new Error(`condition still false after ${turns} event-loop turns`);
+}
+
+/** A promise and its settle functions (Promise.withResolvers is Node 22+). */
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (e: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** What a promise settles with: `{ ok, value }` or `{ ok: false, error }`, never a rejection. */
+export function outcome<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/**
+ * Drives a ManualClock while real I/O runs: lets the event loop turn a few times, and advances
+ * time by `stepMs` only when a sleeper is due, until `done` settles or `maxSteps` pass.
+ */
+export async function drive(
+  clock: ManualClock,
+  done: Promise<unknown>,
+  stepMs: number,
+  maxSteps = 100_000,
+): Promise<void> {
+  let settled = false;
+  void done.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  for (let step = 0; step < maxSteps && !settled; step++) {
+    for (let turn = 0; turn < 3 && !settled; turn++) await nextTurn();
+    if (!settled && clock.pending > 0) await clock.advance(stepMs);
+  }
+  if (!settled) throw new Error(`still running after ${maxSteps} steps of ${stepMs} ms`);
+}
+
+/** Runs `body` and returns what surfaced as uncaught exceptions meanwhile (the test runner steps aside). */
+export async function uncaught(body: () => Promise<void>): Promise<unknown[]> {
+  const runner = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  const seen: unknown[] = [];
+  const record = (error: unknown) => seen.push(error);
+  process.on('uncaughtException', record);
+  try {
+    await body();
+    await flushMicrotasks();
+  } finally {
+    process.off('uncaughtException', record);
+    for (const listener of runner) process.on('uncaughtException', listener);
+  }
+  return seen;
+}
+
+export { ManualClock };
