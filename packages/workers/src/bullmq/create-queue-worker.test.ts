@@ -95,7 +95,7 @@ describeRedis('createQueueWorker on a real Redis and a chaos server', () => {
     expect(seen.size).toBe(4);
     for (const job of jobs) {
       const done = await queue.getJob(job.id as string);
-      const [worker, status, key] = (done?.returnvalue as string).split(':');
+      const [worker, status, key] = String(done?.returnvalue).split(':');
       expect(Number(worker)).toBeLessThan(4);
       expect(status).toBe('200');
       expect(key).toBe(queue.name);
