@@ -12,6 +12,8 @@ export interface Child {
   finish<T>(line?: string): Promise<T>;
   /** SIGKILL, now. */
   kill(): void;
+  /** Sends `signal` and resolves with how the child ended: its exit code, or the signal's name. */
+  stop(signal: NodeJS.Signals): Promise<number | string>;
 }
 
 /**
@@ -30,6 +32,9 @@ export function spawnChild(file: string, env: Record<string, string>, timeoutMs 
   systemClock.sleep(timeoutMs, guard.signal).then(
     () => proc.kill('SIGKILL'),
     () => {},
+  );
+  const ended = new Promise<number | string>((resolve) =>
+    proc.on('close', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const closed = new Promise<string>((resolve, reject) => {
     proc.on('close', (code, signal) => {
@@ -56,5 +61,9 @@ export function spawnChild(file: string, env: Record<string, string>, timeoutMs 
       return JSON.parse(lines[lines.length - 1] as string) as T;
     },
     kill: () => proc.kill('SIGKILL'),
+    stop(signal) {
+      proc.kill(signal);
+      return ended;
+    },
   };
 }

@@ -12,6 +12,8 @@ export const UNKEYED_WRITE_MARK = 'sentinel: unkeyed unsafe write sent';
 // one it is ignored. This one never limits by count (2^53 jobs in 1 ms), and its counting key
 // lives 1 ms: it only makes `queue.rateLimit(ms)` — the pause after a 429 — bind every process.
 const PAUSE_ONLY_LIMITER = { max: Number.MAX_SAFE_INTEGER, duration: 1 };
+/** Thrown inside a job that found the queue paused before its handler ran: back to wait. */
+const PAUSED = Symbol('paused');
 
 /**
  * Runs a BullMQ queue's jobs on a client-per-worker pool in this process, with the fleet rules:
@@ -27,7 +29,8 @@ const PAUSE_ONLY_LIMITER = { max: Number.MAX_SAFE_INTEGER, duration: 1 };
  *   (`UnrecoverableError`);
  * - an attempt that sent an unkeyed unsafe write (`ctx.unkeyedWrite()`) is never retried, and a
  *   redelivery after a crash fails with `UnrecoverableError` unless `resendUnkeyed(job)`;
- * - `limiter` (a `redisTokenBucket`): one permit per job attempt, shared by every process;
+ * - `limiter` (a `redisTokenBucket`): one permit per job attempt, shared by every process; a job
+ *   that had to wait (for its permit) checks the queue's pause before sending;
  * - `close()` (the Worker's own) stops taking jobs, lets active ones finish (up to
  *   `closeTimeoutMs`, then aborts their `ctx.signal`), closes the pool and the queue handle.
  *
@@ -57,6 +60,7 @@ export async function createQueueWorker<W, D = unknown, R = unknown>(
         `job ${job.id} was redelivered after its process stopped, and that delivery had sent an unsafe write without an idempotency key: not sent again (resendUnkeyed allows it)`,
       );
     }
+    const fetchedAt = o.clock.now();
     let unkeyed = false;
     try {
       return await pool.run((state, task) => {
@@ -71,10 +75,17 @@ export async function createQueueWorker<W, D = unknown, R = unknown>(
             await job.log(UNKEYED_WRITE_MARK);
           },
         };
-        if (o.limiter === undefined) return o.handler(job.data, state, context);
-        return o.limiter.acquire(1, { signal: task.signal }).then(() => o.handler(job.data, state, context));
+        const run = async () => {
+          // A job that waited (for a permit, or a busy event loop) since BullMQ made it active may
+          // have been overtaken by a pause another process set meanwhile (BullMQ only stops jobs
+          // from becoming active): it asks before sending. One that did not wait asks nothing.
+          if (o.clock.now() - fetchedAt >= 1 && (await queue.getRateLimitTtl(PAUSE_ONLY_LIMITER.max)) > 0) throw PAUSED;
+          return o.handler(job.data, state, context);
+        };
+        return o.limiter === undefined ? run() : o.limiter.acquire(1, { signal: task.signal }).then(run);
       });
     } catch (error) {
+      if (error === PAUSED) throw Worker.RateLimitError();
       const pauseMs = pauseOf(error, o.defaultPauseMs, o.maxPauseMs);
       if (pauseMs !== undefined) await queue.rateLimit(pauseMs);
       if (unkeyed) {
