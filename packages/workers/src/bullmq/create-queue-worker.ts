@@ -12,6 +12,8 @@ export const UNKEYED_WRITE_MARK = 'sentinel: unkeyed unsafe write sent';
 // one it is ignored. This one never limits by count (2^53 jobs in 1 ms), and its counting key
 // lives 1 ms: it only makes `queue.rateLimit(ms)` — the pause after a 429 — bind every process.
 const PAUSE_ONLY_LIMITER = { max: Number.MAX_SAFE_INTEGER, duration: 1 };
+/** A job that waited at least this long after becoming active checks the queue's pause first. */
+const PAUSE_CHECK_AFTER_MS = 5;
 /** Thrown inside a job that found the queue paused before its handler ran: back to wait. */
 const PAUSED = Symbol('paused');
 
@@ -78,8 +80,14 @@ export async function createQueueWorker<W, D = unknown, R = unknown>(
         const run = async () => {
           // A job that waited (for a permit, or a busy event loop) since BullMQ made it active may
           // have been overtaken by a pause another process set meanwhile (BullMQ only stops jobs
-          // from becoming active): it asks before sending. One that did not wait asks nothing.
-          if (o.clock.now() - fetchedAt >= 1 && (await queue.getRateLimitTtl(PAUSE_ONLY_LIMITER.max)) > 0) throw PAUSED;
+          // from becoming active): it asks before sending. One that did not wait asks nothing,
+          // so the common path costs no extra round trip.
+          if (
+            o.clock.now() - fetchedAt >= PAUSE_CHECK_AFTER_MS &&
+            (await queue.getRateLimitTtl(PAUSE_ONLY_LIMITER.max)) > 0
+          ) {
+            throw PAUSED;
+          }
           return o.handler(job.data, state, context);
         };
         return o.limiter === undefined ? run() : o.limiter.acquire(1, { signal: task.signal }).then(run);
