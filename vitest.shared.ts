@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
 // environment, so the condition must go in ssr.resolve.conditions (a plain
 // resolve.conditions is ignored there).
 export default defineConfig({
-  ssr: { resolve: { conditions: ['@sentinel/source', ...defaultServerConditions] } },
+  ssr: {
+    // Without Vite's "module" condition: @opentelemetry/* publish one whose ESM files use
+    // extensionless imports, which Node's loader refuses. Node itself never uses "module", so
+    // dependencies resolve in tests as they do in production.
+    resolve: { conditions: ['@sentinel/source', ...defaultServerConditions.filter((c) => c !== 'module')] },
+  },
   test: {
     include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
   },

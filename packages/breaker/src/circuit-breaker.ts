@@ -1,10 +1,17 @@
-import { contextFor, type Disposer, type ExecuteOptions, type Operation, type Outcome } from '@sentinel/core';
+import {
+  contextFor,
+  type Disposer,
+  type ExecuteOptions,
+  type Operation,
+  type Outcome,
+  reportDecision,
+} from '@sentinel/core';
 import type { CircuitBreaker, CircuitBreakerStatus } from './api.ts';
 import { classify, FAILURE, IGNORED, type Kind, outcomeOf } from './classify.ts';
 import { rejectLater } from './deferred-rejection.ts';
 import { type RejectingState, rejection } from './errors.ts';
 import { EventSource } from './event-source.ts';
-import type { CircuitState, CloseReason, OpenReason } from './events.ts';
+import type { BreakerProbeDecision, BreakerRejectDecision, CircuitState, CloseReason, OpenReason } from './events.ts';
 import { type BreakerConfig, type CircuitBreakerOptions, openPeriod, resolveOptions } from './options.ts';
 import { BreakerPermit, type Permit, type PermitOwner, SETTLE } from './permit.ts';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './snapshot.ts';
@@ -244,9 +251,22 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     const now = this.#config.clock.now();
     this.#refresh(now);
     const probe = this.#takeProbe(now);
-    if (probe !== undefined) return this.#track(fn, options, probe);
-    const error = rejection(this.#rejected(now), this.#retryAfter(now));
-    return rejectLater(error);
+    const onDecision = options?.onDecision;
+    if (probe !== undefined) {
+      if (onDecision !== undefined)
+        reportDecision<BreakerProbeDecision>(onDecision, { layer: 'breaker', decision: 'probe' });
+      return this.#track(fn, options, probe);
+    }
+    const state = this.#rejected(now);
+    const retryAfterMs = this.#retryAfter(now);
+    if (onDecision !== undefined) {
+      const decision: BreakerRejectDecision =
+        retryAfterMs === undefined
+          ? { layer: 'breaker', decision: 'reject', state }
+          : { layer: 'breaker', decision: 'reject', state, retryAfterMs };
+      reportDecision(onDecision, decision);
+    }
+    return rejectLater(rejection(state, retryAfterMs));
   }
 
   #takeProbe(now: number): BreakerPermit | undefined {

@@ -1,4 +1,4 @@
-import { Emitter, type Outcome } from '@sentinel/core';
+import { type Decision, Emitter, type Outcome } from '@sentinel/core';
 import type { RejectingState } from './errors.ts';
 
 /** The breaker's states. `'isolated'` is the forced-open state held by `isolate()`. */
@@ -61,6 +61,27 @@ export interface SuccessEvent {
 /** Payload of `onFailure`: a counted call failed. */
 export interface FailureEvent extends SuccessEvent {
   readonly outcome: Outcome<unknown>;
+}
+
+/**
+ * What a breaker reports to a call's `onDecision` (see core's `ExecuteOptions`): it refused that
+ * call, or let it through as a half-open probe. A call a closed breaker runs is not reported.
+ */
+export type BreakerDecision = BreakerRejectDecision | BreakerProbeDecision;
+
+/** The breaker refused the call; it never ran. */
+export interface BreakerRejectDecision extends Decision {
+  readonly layer: 'breaker';
+  readonly decision: 'reject';
+  readonly state: RejectingState;
+  /** Milliseconds until the breaker expects to admit calls again, when it knows. */
+  readonly retryAfterMs?: number;
+}
+
+/** The call runs as one of the half-open breaker's probes: its outcome closes or re-opens it. */
+export interface BreakerProbeDecision extends Decision {
+  readonly layer: 'breaker';
+  readonly decision: 'probe';
 }
 
 /**

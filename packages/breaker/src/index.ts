@@ -12,6 +12,9 @@ export {
 export { circuitBreaker } from './circuit-breaker.ts';
 export { CIRCUIT_OPEN, CircuitOpenError, isCircuitOpenError, type RejectingState } from './errors.ts';
 export type {
+  BreakerDecision,
+  BreakerProbeDecision,
+  BreakerRejectDecision,
   CircuitState,
   CloseEvent,
   CloseReason,

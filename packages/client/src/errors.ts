@@ -1,4 +1,5 @@
 import { isSentinelError, SentinelError, TimeoutError } from '@sentinel/core';
+import type { Trace } from './trace/trace.ts';
 
 function named(target: { prototype: object }, name: string): void {
   Object.defineProperty(target.prototype, 'name', { value: name, writable: true, configurable: true });
@@ -31,6 +32,8 @@ export class HttpError extends SentinelError<'SENTINEL_HTTP_ERROR'> {
   readonly bodyExcerpt: string;
   attempts: number;
   readonly retryAfterMs: number | undefined;
+  /** The request's decision trace, when it was traced (`trace: true`); `traceOf(error)` reads any error's. */
+  declare readonly trace?: Trace;
 
   constructor(details: HttpErrorDetails) {
     super('SENTINEL_HTTP_ERROR', `${details.method} ${details.url} answered ${details.status}`);

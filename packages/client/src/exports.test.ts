@@ -18,12 +18,14 @@ describe('public exports', () => {
         "ResponseTooLargeError",
         "UnsafeRetryError",
         "createClient",
+        "formatTrace",
         "isHttpError",
         "isInvalidRequestError",
         "isNetworkError",
         "isRedirectError",
         "isResponseTooLargeError",
         "sentinelInterceptor",
+        "traceOf",
       ]
     `);
   });

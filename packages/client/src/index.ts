@@ -5,7 +5,16 @@
  * policies plugged in as values.
  */
 export { type Client, createClient } from './client/client.ts';
-export type { ErrorMessage, RequestMessage, ResponseMessage } from './client/diagnostics.ts';
+export type {
+  AttemptMessage,
+  DecisionMessage,
+  EndMessage,
+  ErrorMessage,
+  RequestInfo,
+  RequestMessage,
+  ResponseMessage,
+  StartMessage,
+} from './client/diagnostics.ts';
 export type { BreakerSource, ClientOptions, PolicyOptions, RequestOptions, Timeouts } from './client/options.ts';
 export type { ClientStatus } from './client/status.ts';
 export {
@@ -31,3 +40,5 @@ export { type SentinelInterceptorOptions, sentinelInterceptor } from './intercep
 export type { Query, RequestBody } from './request/prepare.ts';
 export { MAX_ENCODINGS } from './response/decode.ts';
 export { ClientResponse, type Timings } from './response/response.ts';
+export { formatTrace } from './trace/format-trace.ts';
+export { type NotRetriedReason, type Trace, type TraceEntry, traceOf } from './trace/trace.ts';

@@ -1,5 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { compose, type ExecutionContext, type Outcome, type Policy, timeout } from './index.ts';
+import {
+  compose,
+  type Decision,
+  type DecisionListener,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type Outcome,
+  type Policy,
+  type TimeoutDecision,
+  timeout,
+} from './index.ts';
 
 declare const policy: Policy;
 
@@ -16,8 +26,19 @@ describe('types', () => {
     expectTypeOf(pipeline.policies).toEqualTypeOf<readonly Policy[]>();
   });
 
-  it('the context has signal and attempt', () => {
-    expectTypeOf<ExecutionContext>().toEqualTypeOf<{ readonly signal: AbortSignal; readonly attempt: number }>();
+  it('the context has signal and attempt, and an optional decision listener', () => {
+    expectTypeOf<ExecutionContext>().toEqualTypeOf<{
+      readonly signal: AbortSignal;
+      readonly attempt: number;
+      readonly onDecision?: DecisionListener | undefined;
+    }>();
+  });
+
+  it('onDecision is optional on the options, and any decision subtype can be reported', () => {
+    expectTypeOf<{ signal: AbortSignal }>().toMatchTypeOf<ExecuteOptions>();
+    expectTypeOf<ExecuteOptions['onDecision']>().toEqualTypeOf<DecisionListener | undefined>();
+    expectTypeOf<TimeoutDecision>().toMatchTypeOf<Decision>();
+    expectTypeOf<DecisionListener>().parameter(0).toEqualTypeOf<Decision>();
   });
 
   it('an outcome narrows on ok', () => {

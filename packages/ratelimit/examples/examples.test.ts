@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, connect, describeRedis, uniquePrefix } from '../test/redis.ts';
+import { createSearchLimit } from './adaptive.ts';
 import { createApiClient } from './api-client.ts';
 import { partnerApi } from './bulkhead-and-window.ts';
 import { createPerHostLimiter } from './per-host.ts';
@@ -13,6 +14,7 @@ const FILES = [
   'api-client.ts',
   'per-host.ts',
   'bulkhead-and-window.ts',
+  'adaptive.ts',
   'shared-across-workers.ts',
   'redis.ts',
   'redis-window.ts',
@@ -42,6 +44,15 @@ describe('README examples', () => {
     await clock.advance(500);
     await Promise.all(all);
     expect(done).toHaveLength(4);
+  });
+
+  it('adaptive.ts: ten 503s at once cut the limit once, by 10 %; the queue is bounded', async () => {
+    const lines: string[] = [];
+    const limit = createSearchLimit((line) => lines.push(line));
+    const overloaded = () => Promise.reject(Object.assign(new Error('HTTP 503'), { status: 503 }));
+    await Promise.all(Array.from({ length: 10 }, () => limit.execute(overloaded).catch(() => {})));
+    expect(lines).toEqual(['search concurrency 10 → 9 (overload)']);
+    expect(limit.status()).toMatchObject({ limit: 9, maxQueue: 200, overloads: 10, inFlight: 0 });
   });
 
   it('bulkhead-and-window.ts: runs calls under both limits', async () => {

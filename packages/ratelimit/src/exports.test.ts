@@ -9,6 +9,7 @@ describe('public exports', () => {
       [
         "MAX_WINDOW_LIMIT",
         "RateLimitedError",
+        "adaptiveConcurrency",
         "concurrency",
         "epochClock",
         "isRateLimitedError",

@@ -1,8 +1,12 @@
 /**
- * `@sentinel/ratelimit`: token bucket, sliding window, bulkhead, per-key limits, a lock-free
- * limiter shared by worker threads, and `rateLimit()` to use any of them as a `Policy`.
+ * `@sentinel/ratelimit`: token bucket, sliding window, bulkhead, an adaptive bulkhead, per-key
+ * limits, a lock-free limiter shared by worker threads, and `rateLimit()` to use any of them as a
+ * `Policy`.
  * The distributed limiter on Redis lives under `@sentinel/ratelimit/redis`.
  */
+export { type AdaptiveConcurrency, adaptiveConcurrency } from './adaptive/adaptive-concurrency.ts';
+export type { AdaptiveConcurrencyStatus, LimitChangeEvent, LimitChangeReason } from './adaptive/events.ts';
+export type { AdaptiveAlgorithm, AdaptiveConcurrencyOptions } from './adaptive/options.ts';
 export { type Concurrency, type ConcurrencyStatus, concurrency } from './concurrency/concurrency.ts';
 export type { ConcurrencyOptions } from './concurrency/options.ts';
 export {
@@ -13,7 +17,13 @@ export {
 } from './errors.ts';
 export { type Keyed, type KeyedOptions, type KeyedStatus, keyed } from './keyed/keyed.ts';
 export type { AcquireOptions, Limiter } from './limiter.ts';
-export type { RateLimitRejectedEvent } from './rate-limit/events.ts';
+export type {
+  RateLimitDecision,
+  RateLimitRejectDecision,
+  RateLimitRejectedEvent,
+  RateLimitWaitDecision,
+  RateLimitWaitEvent,
+} from './rate-limit/events.ts';
 export { type RateLimitOptions, type RateLimitPolicy, rateLimit } from './rate-limit/rate-limit.ts';
 export { epochClock } from './shared/epoch-clock.ts';
 export {

@@ -1,4 +1,4 @@
-import type { Outcome } from '@sentinel/core';
+import type { Decision, Outcome } from '@sentinel/core';
 
 /** Which delay won before a retry: the backoff's, or a hint such as a server's Retry-After. */
 export type DelaySource = 'backoff' | 'retry-after';
@@ -42,4 +42,35 @@ export interface GiveUpEvent {
 export interface SuccessEvent {
   /** Attempts made, including the first; 1 when no retry was needed. */
   readonly attempts: number;
+}
+
+/**
+ * What a retry reports to a call's `onDecision` (see core's `ExecuteOptions`): for that call, a
+ * wait before the next attempt, or the end.
+ */
+export type RetryDecision = RetryWaitDecision | RetryGiveUpDecision;
+
+/** The retry waits `delayMs` before attempt `attempt + 1`. */
+export interface RetryWaitDecision extends Decision {
+  readonly layer: 'retry';
+  readonly decision: 'wait';
+  /** The attempt that failed. */
+  readonly attempt: number;
+  /** The wait, in milliseconds: the longer of the backoff's delay and the outcome's hint. */
+  readonly delayMs: number;
+  /** Which delay won. */
+  readonly delaySource: DelaySource;
+  /** The backoff's delay for this attempt. */
+  readonly backoffMs: number;
+  /** The outcome's retry-after hint (a server's Retry-After, an open breaker's wait), when it had one. */
+  readonly retryAfterMs?: number;
+}
+
+/** The retry stops: the call ends with its last outcome. */
+export interface RetryGiveUpDecision extends Decision {
+  readonly layer: 'retry';
+  readonly decision: 'give-up';
+  /** Attempts made, including the first. */
+  readonly attempts: number;
+  readonly reason: GiveUpReason;
 }

@@ -13,11 +13,20 @@ import {
   type Outcome,
   type Policy,
   type Random,
+  reportDecision,
   retryAfterOf,
 } from '@sentinel/core';
 import type { RetryBudget, RetryBudgetStatus } from '../budget/retry-budget.ts';
 import { AttemptSupersededError } from './errors.ts';
-import type { DelaySource, GiveUpEvent, GiveUpReason, RetryEvent, SuccessEvent } from './events.ts';
+import type {
+  DelaySource,
+  GiveUpEvent,
+  GiveUpReason,
+  RetryEvent,
+  RetryGiveUpDecision,
+  RetryWaitDecision,
+  SuccessEvent,
+} from './events.ts';
 import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './options.ts';
 import { RetryAttempt } from './retry-attempt.ts';
 
@@ -181,8 +190,9 @@ class Retry implements RetryPolicy {
     for (;;) {
       // Resolved outcomes arrive here already judged retryable; thrown errors are judged now.
       if (signal?.aborted) return this.#aborted(signal);
-      if (!outcome.ok && !this.#shouldRetry(outcome, scope)) return this.#giveUp(attempt, 'not-retryable', outcome);
-      if (attempt >= this.maxAttempts) return this.#giveUp(attempt, 'attempts', outcome);
+      if (!outcome.ok && !this.#shouldRetry(outcome, scope))
+        return this.#giveUp(attempt, 'not-retryable', outcome, options);
+      if (attempt >= this.maxAttempts) return this.#giveUp(attempt, 'attempts', outcome, options);
 
       let delayMs = this.#backoff(attempt, previousDelayMs, this.#random);
       if (typeof delayMs !== 'number' || !(delayMs >= 0)) {
@@ -194,10 +204,11 @@ class Retry implements RetryPolicy {
         });
       }
       previousDelayMs = delayMs;
+      const backoffMs = delayMs;
       let delaySource: DelaySource = 'backoff';
       const hint = this.#hintFor(outcome);
       if (hint !== undefined) {
-        if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome);
+        if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome, options);
         if (hint > delayMs) {
           delayMs = hint;
           delaySource = 'retry-after';
@@ -207,15 +218,24 @@ class Retry implements RetryPolicy {
         const now = clock.now();
         // The next attempt is assumed to take as long as the last one did.
         if (now + delayMs + (now - attemptStartedAt) > startedAt + this.#maxElapsedMs) {
-          return this.#giveUp(attempt, 'deadline', outcome);
+          return this.#giveUp(attempt, 'deadline', outcome, options);
         }
       }
-      if (this.#budget !== undefined && !this.#budget.tryRetry()) return this.#giveUp(attempt, 'budget', outcome);
+      if (this.#budget !== undefined && !this.#budget.tryRetry())
+        return this.#giveUp(attempt, 'budget', outcome, options);
 
       scope.abort(new AttemptSupersededError(attempt));
       this.#retries++;
       const retryEvents = this.#retryEvents;
       if (retryEvents?.hasListeners) retryEvents.emit({ attempt, delayMs, delaySource, outcome });
+      const onDecision = options?.onDecision;
+      if (onDecision !== undefined) {
+        const decision: RetryWaitDecision =
+          hint === undefined
+            ? { layer: 'retry', decision: 'wait', attempt, delayMs, delaySource, backoffMs }
+            : { layer: 'retry', decision: 'wait', attempt, delayMs, delaySource, backoffMs, retryAfterMs: hint };
+        reportDecision(onDecision, decision);
+      }
       try {
         await clock.sleep(delayMs, signal);
       } catch (error) {
@@ -262,10 +282,14 @@ class Retry implements RetryPolicy {
     if (events?.hasListeners) events.emit({ attempts });
   }
 
-  #giveUp<T>(attempts: number, reason: GiveUpReason, outcome: Outcome<T>): T {
+  #giveUp<T>(attempts: number, reason: GiveUpReason, outcome: Outcome<T>, options: ExecuteOptions | undefined): T {
     this.#giveUps++;
     const events = this.#giveUpEvents;
     if (events?.hasListeners) events.emit({ attempts, reason, outcome });
+    const onDecision = options?.onDecision;
+    if (onDecision !== undefined) {
+      reportDecision<RetryGiveUpDecision>(onDecision, { layer: 'retry', decision: 'give-up', attempts, reason });
+    }
     if (outcome.ok) return outcome.value;
     throw outcome.error;
   }

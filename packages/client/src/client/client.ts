@@ -2,11 +2,14 @@ import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@s
 import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
+import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
+import { RequestTrace } from '../trace/request-trace.ts';
 import type { Exchange } from '../transport/transport.ts';
+import { requestsObserved } from './diagnostics.ts';
 import type { ClientOptions, RequestOptions } from './options.ts';
 import {
   checkRequestOptions,
@@ -52,6 +55,7 @@ class SentinelClient implements Client {
   readonly #penalize: ((ms: number) => void) | undefined;
   #static: Policy | undefined;
   #perBreaker: WeakMap<Policy, Policy> | undefined;
+  #hedged: HedgedPipelines | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
 
@@ -137,14 +141,21 @@ class SentinelClient implements Client {
     let exchange: Exchange;
     let repeatable: boolean;
     let throwOnHttpError: boolean;
+    let hedge: Policy | undefined;
     try {
       ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
+      hedge = hedgeFor(init.hedge, repeatable, o.hedge);
     } catch (error) {
       counters.fail(error);
       return Promise.reject(error);
     }
     const caller = init.signal;
     if (caller?.aborted) return Promise.reject(caller.reason);
+    const start = exchange.clock.now();
+    // Nothing is recorded (no RequestTrace, no decision listener) unless the caller asked for the
+    // trace or someone follows requests on diagnostics_channel.
+    const keep = init.trace ?? o.trace;
+    const trace = keep || requestsObserved() ? new RequestTrace(exchange, start, keep) : undefined;
     counters.inFlight++;
     let finished = false;
     const finish = () => {
@@ -156,7 +167,12 @@ class SentinelClient implements Client {
     // No controller, timer or listener per request: the caller's signal goes to undici as it is,
     // and the total deadline is checked where time passes (see transport). Contexts made by
     // policies are read only when `policies` are given (a timeout there must abort the request).
-    const root: ExecuteOptions = caller === undefined ? NO_SIGNAL : { signal: caller };
+    const root: ExecuteOptions =
+      trace !== undefined
+        ? { signal: caller, onDecision: trace.onDecision }
+        : caller === undefined
+          ? NO_SIGNAL
+          : { signal: caller };
     const run = new RequestRun({
       exchange,
       repeatable,
@@ -166,12 +182,17 @@ class SentinelClient implements Client {
       wallClock: o.wallClock,
       isClosed: () => this.#closed,
       signal: caller,
-      readContextSignal: o.policies.length > 0,
-      start: exchange.clock.now(),
+      // A hedged request's attempts read their signals too: a losing attempt must be aborted.
+      readContextSignal: o.policies.length > 0 || hedge !== undefined,
+      start,
+      trace,
     });
     let policy: Policy;
     try {
-      if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+      if (hedge !== undefined) {
+        this.#hedged ??= new HedgedPipelines();
+        policy = this.#hedged.get(hedge, o.breakers?.for(exchange.request.origin), o);
+      } else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
       else {
         this.#static ??= this.#pipelineFor(undefined);
         policy = this.#static;
@@ -180,6 +201,7 @@ class SentinelClient implements Client {
       // A breaker factory or group that throws (or returns no policy) fails this call, not the process.
       finish();
       counters.fail(error);
+      trace?.end(undefined, error, 0);
       return Promise.reject(error);
     }
     return policy.execute(run.attempt, root).then(
@@ -189,11 +211,13 @@ class SentinelClient implements Client {
           finish();
           const error = httpErrorOf(response, exchange.request.method, undefined, excerpt);
           counters.fail(error);
+          trace?.end(undefined, error, run.attempts);
           throw error;
         }
         const body = response.body;
         if (body === null || body.destroyed) finish();
         else body.once('close', finish);
+        trace?.end(response, undefined, run.attempts);
         return response;
       },
       (error: unknown) => {
@@ -201,9 +225,13 @@ class SentinelClient implements Client {
         const response = responseOf(error);
         if (response !== undefined) {
           (error as { attempts: number }).attempts = run.attempts;
-          if (!throwOnHttpError) return response;
+          if (!throwOnHttpError) {
+            trace?.end(response, undefined, run.attempts);
+            return response;
+          }
         }
         counters.fail(error);
+        trace?.end(undefined, error, run.attempts);
         throw error;
       },
     );
@@ -232,6 +260,9 @@ class SentinelClient implements Client {
   #prepare(method: string, url: string | URL, init: RequestOptions): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
     checkRequestOptions(init);
+    if (init.trace !== undefined && typeof init.trace !== 'boolean') {
+      throw new InvalidRequestError('options', 'the trace option must be true or false');
+    }
     const resolved = this.#resolve(url, init.query);
     return prepareExchange(
       this.#o,
@@ -284,7 +315,8 @@ class SentinelClient implements Client {
 
 /**
  * Creates a resilient HTTP client on undici. Policies are any `Policy` values, composed
- * retry → breaker (per origin) → rate limiter → `policies` → transport; the transport makes them
+ * retry → hedge (requests that may be repeated) → breaker (per origin) → rate limiter →
+ * `policies` → transport; the transport makes them
  * HTTP-correct (see the README: retryable statuses become failures carrying Retry-After, other
  * statuses never trip a breaker, requests that must not be repeated are marked non-retryable).
  *

@@ -14,12 +14,14 @@ const REQUEST_KEYS = [
   'body',
   'json',
   'signal',
+  'hedge',
   'timeouts',
   'stream',
   'throwOnHttpError',
   'maxResponseBytes',
   'maxRedirects',
   'idempotencyKey',
+  'trace',
 ];
 
 /** A resolved URL with its origin and request path, computed once. */

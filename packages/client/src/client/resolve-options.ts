@@ -28,6 +28,7 @@ export interface ResolvedClientOptions {
   readonly sensitiveHeaders: readonly string[];
   readonly throwOnHttpError: boolean;
   readonly retry: Policy | undefined;
+  readonly hedge: Policy | undefined;
   readonly breakers: BreakerResolver | undefined;
   readonly rateLimit: Policy | undefined;
   readonly policies: readonly Policy[];
@@ -36,10 +37,12 @@ export interface ResolvedClientOptions {
   readonly idempotencyKeyHeader: string;
   readonly clock: Clock;
   readonly wallClock: WallClock;
+  readonly trace: boolean;
 }
 
 const KNOWN: readonly (keyof ClientOptions)[] = [
   ...POLICY_OPTION_KEYS,
+  'hedge',
   'baseUrl',
   'allowAbsoluteUrls',
   'headers',
@@ -55,6 +58,7 @@ const KNOWN: readonly (keyof ClientOptions)[] = [
   'throwOnHttpError',
   'idempotencyKey',
   'clock',
+  'trace',
 ];
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = Object.freeze({
@@ -137,6 +141,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     sensitiveHeaders: sensitive.map((n) => n.toLowerCase()),
     throwOnHttpError: check.boolean('throwOnHttpError', opts.throwOnHttpError, true),
     retry: policy(check, 'retry', opts.retry),
+    hedge: policy(check, 'hedge', opts.hedge),
     breakers:
       opts.breaker === undefined
         ? undefined
@@ -148,6 +153,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     idempotencyKeyHeader: keyHeader.toLowerCase(),
     clock: opts.clock ?? systemClock,
     wallClock: check.function<WallClock>('wallClock', opts.wallClock, systemWallClock),
+    trace: check.boolean('trace', opts.trace, false),
   };
 }
 

@@ -1,13 +1,23 @@
-import { type ExecutionContext, markNonRetryable } from '@sentinel/core';
+import { type Decision, type ExecutionContext, isNonRetryable, markNonRetryable } from '@sentinel/core';
 import { isRetryableStatus } from '@sentinel/http';
 import { ClientClosedError, HttpError, isHttpError, RequestTimeoutError, UnsafeRetryError } from '../errors.ts';
 import { applyLimiterHints, retryAfterMsOf } from '../policies/hints.ts';
 import { readExcerpt } from '../response/decode.ts';
 import { BUFFERED, ClientResponse } from '../response/response.ts';
+import type { RequestTrace } from '../trace/request-trace.ts';
+import type { NotRetriedReason } from '../trace/trace.ts';
 import { failedBeforeSend } from '../transport/errors.ts';
 import { type AttemptResult, DISCARDED_BODY_BYTES, type Exchange, sendOnce } from '../transport/transport.ts';
-import { errorChannel, requestChannel, responseChannel } from './diagnostics.ts';
-import type { Counters } from './status.ts';
+import {
+  AttemptStart,
+  attemptsObserved,
+  errorChannel,
+  type RequestInfo,
+  requestChannel,
+  requestInfo,
+  responseChannel,
+} from './diagnostics.ts';
+import { type Counters, failureKey } from './status.ts';
 
 /** What the attempt function needs from the client. */
 export interface RequestScope {
@@ -24,6 +34,8 @@ export interface RequestScope {
   /** Read each attempt context's signal (only when `policies` may abort an attempt). */
   readonly readContextSignal: boolean;
   readonly start: number;
+  /** Set when the request is traced or observed (see RequestTrace). */
+  readonly trace: RequestTrace | undefined;
 }
 
 // The buffered response behind an HttpError, for `throwOnHttpError: false`.
@@ -43,6 +55,7 @@ export class RequestRun {
   readonly #scope: RequestScope;
   attempts = 0;
   #maybeSent = false;
+  #info: RequestInfo | undefined;
 
   constructor(scope: RequestScope) {
     this.#scope = scope;
@@ -60,31 +73,67 @@ export class RequestRun {
     this.attempts++;
     scope.counters.attempts++;
     const attempt = this.attempts;
+    const trace = scope.trace;
+    // Past the total deadline the transport fails before sending: the trace must not say "sent".
+    if (trace?.keeps === true && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));
+    let exchange = scope.exchange;
     if (requestChannel.hasSubscribers) {
-      requestChannel.publish({ method: request.method, url: request.url.href, attempt });
+      const message = new AttemptStart(this.#requestInfo(), attempt);
+      requestChannel.publish(message);
+      exchange = message.applyTo(exchange);
     }
+    // Attempt durations are measured only for someone who reads them.
+    const sentAt = attemptsObserved() ? exchange.clock.now() : undefined;
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
     const signal = scope.readContextSignal ? ctx.signal : scope.signal;
-    return sendOnce(scope.exchange, signal).then(
-      (result) => this.#judge(result, attempt),
+    return sendOnce(exchange, signal).then(
+      (result) => this.#judge(result, attempt, sentAt),
       (error: unknown) => {
         if (failedBeforeSend(error)) this.#maybeSent = wasSent;
-        throw this.#fail(error, attempt);
+        throw this.#fail(error, attempt, sentAt);
       },
     );
   };
 
-  #fail(error: unknown, attempt: number): unknown {
-    const scope = this.#scope;
-    if (errorChannel.hasSubscribers) {
-      errorChannel.publish({
-        method: scope.exchange.request.method,
-        url: scope.exchange.request.url.href,
+  /** The request's identity in diagnostics messages, the same object in each. */
+  #requestInfo(): RequestInfo {
+    this.#info ??= this.#scope.trace?.info ?? requestInfo(this.#scope.exchange);
+    return this.#info;
+  }
+
+  #since(sentAt: number | undefined): number | undefined {
+    return sentAt === undefined ? undefined : this.#scope.exchange.clock.now() - sentAt;
+  }
+
+  #fail(error: unknown, attempt: number, sentAt: number | undefined): unknown {
+    const marked = this.#mark(error);
+    const trace = this.#scope.trace;
+    if (trace?.keeps === true) {
+      trace.add({
+        layer: 'client',
+        decision: 'error',
         attempt,
-        error,
+        error: failureKey(marked),
+        retryable: !isNonRetryable(marked),
+      } as Decision);
+    }
+    if (errorChannel.hasSubscribers) {
+      const info = this.#requestInfo();
+      errorChannel.publish({
+        method: info.method,
+        url: info.url,
+        attempt,
+        request: info,
+        error: marked,
+        durationMs: this.#since(sentAt),
       });
     }
+    return marked;
+  }
+
+  #mark(error: unknown): unknown {
+    const scope = this.#scope;
     if (typeof error !== 'object' || error === null) return error;
     const code = (error as { code?: unknown }).code;
     // Deterministic failures: sending again gives the same answer.
@@ -101,7 +150,7 @@ export class RequestRun {
     return error;
   }
 
-  async #judge(result: AttemptResult, attempt: number): Promise<ClientResponse> {
+  async #judge(result: AttemptResult, attempt: number, sentAt: number | undefined): Promise<ClientResponse> {
     const scope = this.#scope;
     const { exchange } = scope;
     const request = exchange.request;
@@ -110,8 +159,10 @@ export class RequestRun {
         method: request.method,
         url: result.url,
         attempt,
+        request: this.#requestInfo(),
         status: result.status,
         redirects: result.redirects.length,
+        durationMs: this.#since(sentAt),
       });
     }
     const retryable = isRetryableStatus(result.status);
@@ -144,20 +195,56 @@ export class RequestRun {
       stream,
       exchange.maxResponseBytes,
     );
-    if (!retryable) return response;
-    const error = httpErrorOf(response, request.method, retryAfterMs);
-    if (errorChannel.hasSubscribers) {
-      errorChannel.publish({ method: request.method, url: result.url, attempt, error });
+    if (!retryable) {
+      if (scope.trace?.keeps === true)
+        scope.trace.add(responseEntry(attempt, result.status, false, retryAfterMs, undefined));
+      return response;
     }
+    const error = httpErrorOf(response, request.method, retryAfterMs);
     const left = exchange.deadline - exchange.clock.now();
-    if (
-      !scope.repeatable ||
-      (retryAfterMs !== undefined && (retryAfterMs > scope.maxRetryAfterMs || retryAfterMs > left))
-    ) {
-      markNonRetryable(error);
+    const notRetried: NotRetriedReason | undefined = !scope.repeatable
+      ? 'not-repeatable'
+      : retryAfterMs === undefined
+        ? undefined
+        : retryAfterMs > scope.maxRetryAfterMs
+          ? 'retry-after-too-long'
+          : retryAfterMs > left
+            ? 'retry-after-past-deadline'
+            : undefined;
+    if (notRetried !== undefined) markNonRetryable(error);
+    if (scope.trace?.keeps === true) {
+      scope.trace.add(responseEntry(attempt, result.status, notRetried === undefined, retryAfterMs, notRetried));
+    }
+    if (errorChannel.hasSubscribers) {
+      const info = this.#requestInfo();
+      errorChannel.publish({
+        method: request.method,
+        url: result.url,
+        attempt,
+        request: info,
+        error,
+        durationMs: this.#since(sentAt),
+      });
     }
     throw error;
   }
+}
+
+function sendEntry(attempt: number): Decision {
+  return { layer: 'client', decision: 'send', attempt } as Decision;
+}
+
+function responseEntry(
+  attempt: number,
+  status: number,
+  retryable: boolean,
+  retryAfterMs: number | undefined,
+  notRetried: NotRetriedReason | undefined,
+): Decision {
+  const entry: Record<string, unknown> = { layer: 'client', decision: 'response', attempt, status, retryable };
+  if (retryAfterMs !== undefined) entry.retryAfterMs = retryAfterMs;
+  if (notRetried !== undefined) entry.notRetried = notRetried;
+  return entry as unknown as Decision;
 }
 
 // Whether a response carries anything a limiter should hear about (lower-case undici names).

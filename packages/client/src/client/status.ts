@@ -29,19 +29,25 @@ export class Counters {
   failures: Record<string, number> = {};
 
   fail(error: unknown): void {
-    const e = error as {
-      code?: unknown;
-      name?: unknown;
-      status?: unknown;
-      errorCode?: unknown;
-      phase?: unknown;
-    } | null;
-    let key = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'UNKNOWN';
-    if (typeof e?.status === 'number') key += `:${e.status}`;
-    else if (typeof e?.errorCode === 'string') key += `:${e.errorCode}`;
-    else if (typeof e?.phase === 'string') key += `:${e.phase}`;
+    const key = failureKey(error);
     this.failures[key] = (this.failures[key] ?? 0) + 1;
   }
+}
+
+/** A failure's short, bounded name: `SENTINEL_HTTP_ERROR:503`, `SENTINEL_NETWORK:ECONNRESET`, `SENTINEL_TIMEOUT:headers`. */
+export function failureKey(error: unknown): string {
+  const e = error as {
+    code?: unknown;
+    name?: unknown;
+    status?: unknown;
+    errorCode?: unknown;
+    phase?: unknown;
+  } | null;
+  let key = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'UNKNOWN';
+  if (typeof e?.status === 'number') key += `:${e.status}`;
+  else if (typeof e?.errorCode === 'string') key += `:${e.errorCode}`;
+  else if (typeof e?.phase === 'string') key += `:${e.phase}`;
+  return key;
 }
 
 /**

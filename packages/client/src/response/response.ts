@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Trace } from '../trace/trace.ts';
 import { discard, readAll } from './decode.ts';
 
 /** When each phase of a request ended, in ms since the request started (on the client's clock). */
@@ -38,6 +39,8 @@ export class ClientResponse implements ResponseInit {
   readonly redirects: readonly string[];
   readonly attempts: number;
   timings: Timings;
+  /** The request's decision trace (see `formatTrace`), when it was traced (`trace: true`). */
+  declare readonly trace?: Trace;
   #buffer: Buffer | undefined;
   #stream: Readable | undefined;
   readonly #limit: number;

@@ -1,3 +1,5 @@
+import type { DecisionListener } from './decision.ts';
+
 /**
  * What a policy hands to the work it runs. Pass `signal` to your I/O: it aborts when the caller
  * aborts or when a policy gives up on this attempt (a timeout fired, a retry moved on).
@@ -7,6 +9,11 @@ export interface ExecutionContext {
   readonly signal: AbortSignal;
   /** 1-based attempt number, set by a retry policy; `1` when no retry is involved. */
   readonly attempt: number;
+  /**
+   * The caller's decision listener, passed on from {@link ExecuteOptions.onDecision}: work and
+   * inner policies that decide something about this call can report it here.
+   */
+  readonly onDecision?: DecisionListener | undefined;
 }
 
 /** Options of {@link Policy.execute}. */
@@ -18,6 +25,14 @@ export interface ExecuteOptions {
    * policies hand the same attempt number to the work; callers rarely set it.
    */
   readonly attempt?: number | undefined;
+  /**
+   * Receives what each policy decided about this call (a retry's wait and which delay won, a
+   * breaker's refusal, a limiter's wait, a timeout), in order, for a per-call trace. Contexts
+   * hand it on to inner policies, so one listener sees the whole composition. Policies read it
+   * only when they decide something and build nothing when it is absent, so an untraced call pays
+   * nothing. Report with `reportDecision`, which keeps a throwing listener from breaking the policy.
+   */
+  readonly onDecision?: DecisionListener | undefined;
 }
 
 /** The work a policy runs: sync or async, receiving the attempt's context. */

@@ -4,6 +4,7 @@ import { systemClock } from '../clock/system-clock.ts';
 import { AttemptScope } from '../context/context.ts';
 import { TimeoutError } from '../errors/errors.ts';
 import { optionChecker } from '../options/option-checker.ts';
+import { type Decision, reportDecision } from '../policy/decision.ts';
 import type { ExecuteOptions, Operation, Policy } from '../policy/policy.ts';
 
 /** Options of {@link timeout}. */
@@ -15,6 +16,14 @@ export interface TimeoutOptions {
    * @default systemClock
    */
   readonly clock?: Clock | undefined;
+}
+
+/** What a timeout reports to a call's `onDecision`: the call ran out of time. */
+export interface TimeoutDecision extends Decision {
+  readonly layer: 'timeout';
+  readonly decision: 'expired';
+  /** The deadline that passed, in milliseconds. */
+  readonly ms: number;
 }
 
 /** A policy that gives each call a deadline. */
@@ -76,6 +85,10 @@ export function timeout(options: TimeoutOptions): TimeoutPolicy {
         const onDeadline = () => {
           if (settled) return;
           const error = new TimeoutError(ms);
+          const onDecision = executeOptions?.onDecision;
+          if (onDecision !== undefined) {
+            reportDecision<TimeoutDecision>(onDecision, { layer: 'timeout', decision: 'expired', ms });
+          }
           scope.abort(error);
           settle();
           reject(error);

@@ -1,5 +1,7 @@
 import {
+  type Clock,
   contextFor,
+  type DecisionListener,
   type Disposer,
   Emitter,
   type ExecuteOptions,
@@ -8,11 +10,17 @@ import {
   type Operation,
   optionChecker,
   type Policy,
+  reportDecision,
   runOperation,
 } from '@sentinel/core';
 import { RateLimitedError } from '../errors.ts';
 import type { Limiter } from '../limiter.ts';
-import type { RateLimitRejectedEvent } from './events.ts';
+import type {
+  RateLimitRejectDecision,
+  RateLimitRejectedEvent,
+  RateLimitWaitDecision,
+  RateLimitWaitEvent,
+} from './events.ts';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
@@ -35,6 +43,12 @@ export interface RateLimitOptions {
    * @default 1
    */
   readonly cost?: number | undefined;
+  /**
+   * Where wait times (`onWait`, a call's `onDecision`) are read. Read only while someone listens
+   * and a call has to wait.
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
 }
 
 /** The policy made by {@link rateLimit}. */
@@ -43,6 +57,12 @@ export interface RateLimitPolicy extends Policy {
   readonly mode: 'wait' | 'reject';
   /** Called when a call is refused (`reject` mode without a permit, queue full, `maxWaitMs` exceeded). */
   onRejected(listener: Listener<RateLimitRejectedEvent>): Disposer;
+  /**
+   * Called when a call that had to wait got its permit, with how long it waited. Calls granted
+   * at once are not reported. With a remote limiter in `'wait'` mode every call asks the store,
+   * so every call is reported and `waitedMs` includes the round trip.
+   */
+  onWait(listener: Listener<RateLimitWaitEvent>): Disposer;
 }
 
 const check = optionChecker('rateLimit');
@@ -58,7 +78,7 @@ const check = optionChecker('rateLimit');
  * @throws ConfigError for a bad option.
  */
 export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
-  const opts = check.options(options, ['limiter', 'mode', 'maxWaitMs', 'cost']);
+  const opts = check.options(options, ['limiter', 'mode', 'maxWaitMs', 'cost', 'clock']);
   const limiter = opts.limiter as Limiter;
   if (
     typeof limiter !== 'object' ||
@@ -76,7 +96,9 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     Number.POSITIVE_INFINITY,
   );
   const cost = check.number('cost', opts.cost, { integer: true, min: 1 }, 1);
+  const clock = check.clock('clock', opts.clock);
   const rejected = new Emitter<RateLimitRejectedEvent>();
+  const waited = new Emitter<RateLimitWaitEvent>();
   const waitOptions = Number.isFinite(maxWaitMs) ? maxWaitMs : undefined;
   const canRelease = typeof limiter.release === 'function';
 
@@ -95,31 +117,48 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     );
   };
 
-  const notify = (error: unknown): void => {
-    if (rejected.hasListeners && isSentinelError(error) && error.code === 'SENTINEL_RATE_LIMITED') {
-      const limited = error as RateLimitedError;
-      rejected.emit({ reason: limited.reason, retryAfterMs: limited.retryAfterMs });
+  const notify = (error: unknown, onDecision: DecisionListener | undefined): void => {
+    if ((!rejected.hasListeners && onDecision === undefined) || !isSentinelError(error)) return;
+    if (error.code !== 'SENTINEL_RATE_LIMITED') return;
+    const { reason, retryAfterMs } = error as RateLimitedError;
+    if (rejected.hasListeners) rejected.emit({ reason, retryAfterMs });
+    if (onDecision !== undefined) {
+      const decision: RateLimitRejectDecision =
+        retryAfterMs === undefined
+          ? { layer: 'rate-limit', decision: 'reject', reason }
+          : { layer: 'rate-limit', decision: 'reject', reason, retryAfterMs };
+      reportDecision(onDecision, decision);
     }
   };
 
-  const refuse = (error: unknown): never => {
-    notify(error);
-    throw error;
-  };
-
-  const empty = (): RateLimitedError => {
+  const empty = (onDecision: DecisionListener | undefined): RateLimitedError => {
     const error = new RateLimitedError('rateLimit: no permit available', {
       reason: 'empty',
       retryAfterMs: limiter.estimateWaitMs?.(cost),
     });
-    notify(error);
+    notify(error, onDecision);
     return error;
   };
 
-  const waitThenRun = <T>(fn: Operation<T>, executeOptions: ExecuteOptions | undefined): Promise<T> =>
-    limiter
-      .acquire(cost, { signal: executeOptions?.signal, maxWaitMs: waitOptions })
-      .then(() => run(fn, executeOptions), refuse);
+  const waitThenRun = <T>(fn: Operation<T>, executeOptions: ExecuteOptions | undefined): Promise<T> => {
+    const onDecision = executeOptions?.onDecision;
+    const refuse = (error: unknown): never => {
+      notify(error, onDecision);
+      throw error;
+    };
+    const acquired = limiter.acquire(cost, { signal: executeOptions?.signal, maxWaitMs: waitOptions });
+    // The clock is read only when someone wants to know how long the wait was.
+    if (!waited.hasListeners && onDecision === undefined) return acquired.then(() => run(fn, executeOptions), refuse);
+    const startedAt = clock.now();
+    return acquired.then(() => {
+      const waitedMs = clock.now() - startedAt;
+      if (waited.hasListeners) waited.emit({ waitedMs, cost });
+      if (onDecision !== undefined) {
+        reportDecision<RateLimitWaitDecision>(onDecision, { layer: 'rate-limit', decision: 'wait', waitedMs });
+      }
+      return run(fn, executeOptions);
+    }, refuse);
+  };
 
   // A remote limiter in wait mode: acquire checks and reserves in one round trip.
   const direct = mode === 'wait' && limiter.remote === true;
@@ -128,6 +167,7 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     limiter,
     mode,
     onRejected: rejected.subscribe,
+    onWait: waited.subscribe,
     execute<T>(fn: Operation<T>, executeOptions?: ExecuteOptions): Promise<T> {
       if (direct) return waitThenRun(fn, executeOptions);
       let granted: boolean | PromiseLike<boolean>;
@@ -138,14 +178,14 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
       }
       if (granted === true) return run(fn, executeOptions);
       if (granted === false) {
-        if (mode === 'reject') return Promise.reject(empty());
+        if (mode === 'reject') return Promise.reject(empty(executeOptions?.onDecision));
         return waitThenRun(fn, executeOptions);
       }
       // An asynchronous answer (a limiter whose tryAcquire returns a promise).
       return Promise.resolve(granted).then((ok) => {
         if (ok) return run(fn, executeOptions);
         if (mode === 'wait') return waitThenRun(fn, executeOptions);
-        throw empty();
+        throw empty(executeOptions?.onDecision);
       });
     },
   });

@@ -1,0 +1,302 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { constant, retry } from '@sentinel/backoff';
+import { circuitBreaker, consecutive, isCircuitOpenError } from '@sentinel/breaker';
+import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import {
+  contextFor,
+  type ExecuteOptions,
+  isConfigError,
+  type Operation,
+  type Policy,
+  runOperation,
+} from '@sentinel/core';
+import { ManualClock } from '@sentinel/core/testing';
+import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Client, createClient } from '../client/client.ts';
+import { isHttpError, isInvalidRequestError, RequestTimeoutError } from '../errors.ts';
+import { formatTrace } from './format-trace.ts';
+import { traceOf } from './trace.ts';
+
+let server: ChaosServer;
+const clients: Client[] = [];
+const make = (options: Parameters<typeof createClient>[0]) => {
+  const client = createClient(options);
+  clients.push(client);
+  return client;
+};
+beforeEach(async () => {
+  server = await startChaosServer();
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server.close();
+});
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+// Lets ManualClock sleepers registered by real I/O callbacks appear before advancing.
+async function until(condition: () => boolean, limit = 500): Promise<void> {
+  for (let i = 0; i < limit && !condition(); i++) await nextTurn();
+  expect(condition()).toBe(true);
+}
+
+/** Advances the clock to each next sleeper's due time, `steps` times, as real I/O lets them appear. */
+async function advanceThrough(clock: ManualClock, steps: number): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    await until(() => clock.pending > 0);
+    await clock.advance((clock.nextDue as number) - clock.now());
+  }
+}
+
+describe('decision trace: scripted chaos scenarios', () => {
+  it('503 then 200: the retryable status, the backoff wait, the second attempt', async () => {
+    server.route('/flaky', [{ type: 'status', status: 503, times: 1 }]);
+    const clock = new ManualClock();
+    const client = make({
+      baseUrl: server.url,
+      clock,
+      trace: true,
+      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
+    });
+    const pending = client.get('/flaky');
+    await advanceThrough(clock, 1);
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.trace).toEqual([
+      { at: 0, layer: 'client', decision: 'send', attempt: 1 },
+      { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 503, retryable: true },
+      { at: 0, layer: 'retry', decision: 'wait', attempt: 1, delayMs: 87, delaySource: 'backoff', backoffMs: 87 },
+      { at: 87, layer: 'client', decision: 'send', attempt: 2 },
+      { at: 87, layer: 'client', decision: 'response', attempt: 2, status: 200, retryable: false },
+      { at: 87, layer: 'client', decision: 'end', ok: true, attempts: 2, status: 200 },
+    ]);
+    expect(formatTrace(response.trace ?? [])).toBe(
+      [
+        ' 0 ms  attempt 1 sent',
+        ' 0 ms  attempt 1: 503 (retryable status)',
+        ' 0 ms  retry: wait 87 ms (backoff 87 ms)',
+        '87 ms  attempt 2 sent',
+        '87 ms  attempt 2: 200',
+        '87 ms  done: 200 after 2 attempts',
+      ].join('\n'),
+    );
+  });
+
+  it('429 with Retry-After: the hint wins over the backoff, and the paused limiter makes the retry wait', async () => {
+    server.route('/busy', [{ type: 'rate-limit', retryAfter: '2', times: 1 }]);
+    const clock = new ManualClock();
+    const client = make({
+      baseUrl: server.url,
+      clock,
+      trace: true,
+      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
+      rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 5, refillPerSecond: 10, clock }), clock }),
+    });
+    const pending = client.get('/busy');
+    // The retry's 2 s wait, then the bucket (emptied by the penalty, refilling from 2 s) for 100 ms.
+    await advanceThrough(clock, 2);
+    const response = await pending;
+    expect(response.trace).toEqual([
+      { at: 0, layer: 'client', decision: 'send', attempt: 1 },
+      { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 429, retryable: true, retryAfterMs: 2_000 },
+      {
+        at: 0,
+        layer: 'retry',
+        decision: 'wait',
+        attempt: 1,
+        delayMs: 2_000,
+        delaySource: 'retry-after',
+        backoffMs: 87,
+        retryAfterMs: 2_000,
+      },
+      { at: 2_100, layer: 'rate-limit', decision: 'wait', waitedMs: 100 },
+      { at: 2_100, layer: 'client', decision: 'send', attempt: 2 },
+      { at: 2_100, layer: 'client', decision: 'response', attempt: 2, status: 200, retryable: false },
+      { at: 2_100, layer: 'client', decision: 'end', ok: true, attempts: 2, status: 200 },
+    ]);
+    expect(formatTrace(response.trace ?? [])).toContain(
+      'retry: wait 2,000 ms (Retry-After 2,000 ms won over backoff 87 ms)',
+    );
+    expect(formatTrace(response.trace ?? [])).toContain('rate limit: waited 100 ms');
+  });
+
+  it('open breaker: the refusal, its wait winning over the backoff, then the probe that closes it', async () => {
+    server.route('/down', [{ type: 'status', status: 503, times: 1 }]);
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 10_000, clock });
+    const client = make({
+      baseUrl: server.url,
+      clock,
+      trace: true,
+      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
+      breaker,
+    });
+    const pending = client.get('/down');
+    await advanceThrough(clock, 2);
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.trace).toEqual([
+      { at: 0, layer: 'client', decision: 'send', attempt: 1 },
+      { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 503, retryable: true },
+      { at: 0, layer: 'retry', decision: 'wait', attempt: 1, delayMs: 87, delaySource: 'backoff', backoffMs: 87 },
+      { at: 87, layer: 'breaker', decision: 'reject', state: 'open', retryAfterMs: 9_913 },
+      {
+        at: 87,
+        layer: 'retry',
+        decision: 'wait',
+        attempt: 2,
+        delayMs: 9_913,
+        delaySource: 'retry-after',
+        backoffMs: 87,
+        retryAfterMs: 9_913,
+      },
+      { at: 10_000, layer: 'breaker', decision: 'probe' },
+      { at: 10_000, layer: 'client', decision: 'send', attempt: 2 },
+      { at: 10_000, layer: 'client', decision: 'response', attempt: 2, status: 200, retryable: false },
+      { at: 10_000, layer: 'client', decision: 'end', ok: true, attempts: 2, status: 200 },
+    ]);
+    expect(formatTrace(response.trace ?? []).split('\n')[3]).toBe(
+      '    87 ms  breaker: open, rejected (admits again in 9,913 ms)',
+    );
+  });
+
+  it('an open breaker that ends the request: the CircuitOpenError carries the trace', async () => {
+    server.route('/down', { type: 'status', status: 503 });
+    const clock = new ManualClock();
+    const client = make({
+      baseUrl: server.url,
+      clock,
+      trace: true,
+      retry: retry({ maxAttempts: 2, backoff: constant(87), clock }),
+      breaker: circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 10_000, clock }),
+    });
+    const pending = caught(client.get('/down'));
+    await advanceThrough(clock, 1);
+    const error = await pending;
+    expect(isCircuitOpenError(error)).toBe(true);
+    expect(traceOf(error)).toEqual([
+      { at: 0, layer: 'client', decision: 'send', attempt: 1 },
+      { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 503, retryable: true },
+      { at: 0, layer: 'retry', decision: 'wait', attempt: 1, delayMs: 87, delaySource: 'backoff', backoffMs: 87 },
+      { at: 87, layer: 'breaker', decision: 'reject', state: 'open', retryAfterMs: 9_913 },
+      { at: 87, layer: 'retry', decision: 'give-up', attempts: 2, reason: 'attempts' },
+      { at: 87, layer: 'client', decision: 'end', ok: false, attempts: 1, error: 'SENTINEL_CIRCUIT_OPEN' },
+    ]);
+  });
+
+  it('total deadline hit: no attempt is "sent" past it; the timeout is not retried', async () => {
+    server.route('/down', { type: 'status', status: 503 });
+    const clock = new ManualClock();
+    const client = make({
+      baseUrl: server.url,
+      clock,
+      trace: true,
+      timeouts: { totalMs: 5_000 },
+      retry: retry({ maxAttempts: 5, backoff: constant(3_000), clock }),
+    });
+    const pending = caught(client.get('/down'));
+    await advanceThrough(clock, 2);
+    const error = await pending;
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    const trace = traceOf(error);
+    const wait = { layer: 'retry', decision: 'wait', delayMs: 3_000, delaySource: 'backoff', backoffMs: 3_000 };
+    expect(trace).toEqual([
+      { at: 0, layer: 'client', decision: 'send', attempt: 1 },
+      { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 503, retryable: true },
+      { at: 0, ...wait, attempt: 1 },
+      { at: 3_000, layer: 'client', decision: 'send', attempt: 2 },
+      { at: 3_000, layer: 'client', decision: 'response', attempt: 2, status: 503, retryable: true },
+      { at: 3_000, ...wait, attempt: 2 },
+      { at: 6_000, layer: 'client', decision: 'error', attempt: 3, error: 'SENTINEL_TIMEOUT:total', retryable: false },
+      { at: 6_000, layer: 'retry', decision: 'give-up', attempts: 3, reason: 'not-retryable' },
+      { at: 6_000, layer: 'client', decision: 'end', ok: false, attempts: 3, error: 'SENTINEL_TIMEOUT:total' },
+    ]);
+    expect(
+      formatTrace(trace ?? [])
+        .split('\n')
+        .slice(-3),
+    ).toEqual([
+      '6,000 ms  attempt 3 failed: SENTINEL_TIMEOUT:total (not retryable)',
+      '6,000 ms  retry: gave up after 3 attempts (not-retryable)',
+      '6,000 ms  failed: SENTINEL_TIMEOUT:total after 3 attempts',
+    ]);
+  });
+
+  it('an error’s trace survives JSON.stringify', async () => {
+    server.route('/gone', { type: 'status', status: 404 });
+    const client = make({ baseUrl: server.url, trace: true });
+    const error = await caught(client.get('/gone'));
+    expect(isHttpError(error)).toBe(true);
+    const trace = traceOf(error);
+    expect(trace?.map((e) => e.decision)).toEqual(['send', 'response', 'end']);
+    const revived = JSON.parse(JSON.stringify(error)) as { trace: unknown; status: number };
+    expect(revived.status).toBe(404);
+    expect(revived.trace).toEqual(trace);
+    expect(JSON.stringify(revived.trace)).toBe(JSON.stringify(trace));
+  });
+});
+
+describe('decision trace: on and off', () => {
+  // Records what each call hands to the layers inside it.
+  const spy = (): Policy & { seen: unknown[] } => {
+    const seen: unknown[] = [];
+    return {
+      seen,
+      execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+        seen.push(options?.onDecision);
+        return runOperation(fn, contextFor(options));
+      },
+    };
+  };
+
+  it('off by default: no trace on the response or the error, and policies get no listener', async () => {
+    server.route('/gone', { type: 'status', status: 404 });
+    const policy = spy();
+    const client = make({ baseUrl: server.url, policies: [policy] });
+    const response = await client.get('/ok');
+    expect(response.trace).toBeUndefined();
+    expect('trace' in response).toBe(false);
+    const error = await caught(client.get('/gone'));
+    expect(traceOf(error)).toBeUndefined();
+    expect(policy.seen).toEqual([undefined, undefined]);
+  });
+
+  it('per request: { trace: true } on an untraced client, { trace: false } on a traced one', async () => {
+    const plain = make({ baseUrl: server.url });
+    expect((await plain.get('/ok', { trace: true })).trace?.at(-1)).toMatchObject({ decision: 'end', ok: true });
+    const traced = make({ baseUrl: server.url, trace: true });
+    expect((await traced.get('/ok', { trace: false })).trace).toBeUndefined();
+    expect((await traced.get('/ok')).trace?.map((e) => e.decision)).toEqual(['send', 'response', 'end']);
+  });
+
+  it('a concurrent request through the same shared policies gets only its own decisions', async () => {
+    server.route('/slow-fail', [{ type: 'status', status: 503, times: 1 }]);
+    const clock = new ManualClock();
+    const client = make({ baseUrl: server.url, clock, retry: retry({ maxAttempts: 2, backoff: constant(50), clock }) });
+    const failing = client.get('/slow-fail', { trace: true });
+    const other = await client.get('/ok', { trace: true });
+    await advanceThrough(clock, 1);
+    expect((await failing).trace?.filter((e) => e.layer === 'retry')).toHaveLength(1);
+    expect(other.trace?.filter((e) => e.layer === 'retry')).toEqual([]);
+  });
+
+  it('a bad trace option is refused: typed, naming it', async () => {
+    const client = make({ baseUrl: server.url });
+    const error = await caught(client.get('/ok', { trace: 'yes' as never }));
+    expect(isInvalidRequestError(error)).toBe(true);
+    expect((error as Error).message).toContain('trace');
+    expect(server.stats().requests).toBe(0);
+    let thrown: unknown;
+    try {
+      createClient({ trace: 1 as never });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isConfigError(thrown)).toBe(true);
+    expect((thrown as Error).message).toBe('createClient: "trace" must be true or false; received 1');
+  });
+});

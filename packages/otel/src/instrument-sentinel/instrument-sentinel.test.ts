@@ -1,0 +1,369 @@
+import { channel } from 'node:diagnostics_channel';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { constant, retry } from '@sentinel/backoff';
+import { circuitBreaker, consecutive } from '@sentinel/breaker';
+import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
+import { type Client, createClient } from '@sentinel/client';
+import { isConfigError } from '@sentinel/core';
+import { ManualClock } from '@sentinel/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { advanceThrough } from '../test-support/clock.ts';
+import { Telemetry } from '../test-support/telemetry.ts';
+import { instrumentSentinel } from './instrument-sentinel.ts';
+
+let server: ChaosServer;
+let telemetry: Telemetry;
+const cleanups: (() => unknown)[] = [];
+const clientFor = (options: Parameters<typeof createClient>[0]): Client => {
+  const client = createClient(options);
+  cleanups.push(() => client.close());
+  return client;
+};
+const instrument = (options: Parameters<typeof instrumentSentinel>[0] = {}) => {
+  const disposer = instrumentSentinel({
+    meterProvider: telemetry.meterProvider,
+    tracerProvider: telemetry.tracerProvider,
+    ...options,
+  });
+  cleanups.push(() => disposer.dispose());
+  return disposer;
+};
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+beforeEach(async () => {
+  server = await startChaosServer();
+  telemetry = new Telemetry();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await server.close();
+  await telemetry.shutdown();
+});
+
+describe('instrumentSentinel: spans', () => {
+  it('a request retried twice: one parent span and three attempt spans with resend counts and statuses', async () => {
+    server.route('/flaky', [{ type: 'status', status: 503, times: 2 }]);
+    instrument();
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 3, backoff: constant(100), clock }),
+    });
+    const pending = client.get('/flaky?token=secret');
+    await advanceThrough(clock, 2);
+    expect((await pending).status).toBe(200);
+
+    const spans = telemetry.spans();
+    expect(spans).toHaveLength(4);
+    const parent = spans.find((s) => s.parentSpanContext === undefined);
+    const attempts = spans.filter((s) => s !== parent);
+    expect(parent?.name).toBe('HTTP GET');
+    expect(parent?.kind).toBe(SpanKind.CLIENT);
+    expect(parent?.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'url.full': `${server.url}/flaky`,
+      'http.response.status_code': 200,
+      'sentinel.attempts': 3,
+    });
+    expect(parent?.status.code).toBe(SpanStatusCode.UNSET);
+    for (const span of attempts) {
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.name).toBe('HTTP GET');
+      expect(span.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+      expect(span.spanContext().traceId).toBe(parent?.spanContext().traceId);
+    }
+    expect(attempts.map((s) => s.attributes['http.request.resend_count'])).toEqual([undefined, 1, 2]);
+    expect(attempts.map((s) => s.attributes['http.response.status_code'])).toEqual([503, 503, 200]);
+    expect(attempts.map((s) => s.status.code)).toEqual([
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+      SpanStatusCode.UNSET,
+    ]);
+    expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['503', '503', undefined]);
+    // The retries are events on the request's span, with the delay and which one won.
+    expect(parent?.events.map((e) => [e.name, e.attributes])).toEqual([
+      [
+        'sentinel.retry.wait',
+        {
+          'sentinel.retry.attempt': 1,
+          'sentinel.retry.delay_ms': 100,
+          'sentinel.retry.delay_source': 'backoff',
+          'sentinel.retry.backoff_ms': 100,
+        },
+      ],
+      [
+        'sentinel.retry.wait',
+        {
+          'sentinel.retry.attempt': 2,
+          'sentinel.retry.delay_ms': 100,
+          'sentinel.retry.delay_source': 'backoff',
+          'sentinel.retry.backoff_ms': 100,
+        },
+      ],
+    ]);
+    expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('secret');
+  });
+
+  it('breaker rejections and limiter waits are events on the request span', async () => {
+    server.route('/down', [{ type: 'status', status: 503, times: 1 }]);
+    instrument();
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 3, backoff: constant(10), clock }),
+      breaker: circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 1_000, clock }),
+    });
+    const pending = client.get('/down');
+    await advanceThrough(clock, 2);
+    expect((await pending).status).toBe(200);
+    const parent = telemetry.spans().find((s) => s.parentSpanContext === undefined);
+    expect(parent?.events.map((e) => e.name)).toEqual([
+      'sentinel.retry.wait',
+      'sentinel.breaker.reject',
+      'sentinel.retry.wait',
+      'sentinel.breaker.probe',
+    ]);
+    expect(parent?.events[1]?.attributes).toEqual({
+      'sentinel.breaker.state': 'open',
+      'sentinel.breaker.retry_after_ms': 990,
+    });
+    expect(parent?.events[2]?.attributes).toMatchObject({
+      'sentinel.retry.delay_ms': 990,
+      'sentinel.retry.delay_source': 'retry-after',
+    });
+  });
+
+  it('a network failure ends its attempt span with error.type; the request span ends with the outcome', async () => {
+    server.route('/reset', [{ type: 'reset-before-headers', times: 1 }]);
+    instrument();
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 2, backoff: constant(5), clock }),
+    });
+    const pending = client.get('/reset');
+    await advanceThrough(clock, 1);
+    await pending;
+    const attempts = telemetry.spans().filter((s) => s.parentSpanContext !== undefined);
+    expect(attempts[0]?.attributes['error.type']).toBe('SENTINEL_NETWORK:ECONNRESET');
+    expect(attempts[0]?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[1]?.attributes['http.response.status_code']).toBe(200);
+  });
+
+  it('a request that ends with an error marks its span as failed with error.type', async () => {
+    server.route('/gone', { type: 'status', status: 404 });
+    instrument();
+    const client = clientFor({ baseUrl: server.url });
+    await caught(client.get('/gone'));
+    const parent = telemetry.spans().find((s) => s.parentSpanContext === undefined);
+    expect(parent?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(parent?.attributes).toMatchObject({ 'error.type': '404', 'http.response.status_code': 404 });
+  });
+
+  it("the request span is a child of the caller's active span", async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    cleanups.push(() => context.disable());
+    instrument();
+    const client = clientFor({ baseUrl: server.url });
+    const outer = telemetry.tracerProvider.getTracer('app').startSpan('handle order');
+    await context.with(trace.setSpan(context.active(), outer), () => client.get('/ok'));
+    outer.end();
+    const parent = telemetry
+      .spans()
+      .find((s) => s.name === 'HTTP GET' && s.parentSpanContext?.spanId === outer.spanContext().spanId);
+    expect(parent).toBeDefined();
+    expect(parent?.spanContext().traceId).toBe(outer.spanContext().traceId);
+  });
+});
+
+describe('instrumentSentinel: propagation', () => {
+  const traceparentOf = (echo: EchoBody) => echo.headers.find(([name]) => name.toLowerCase() === 'traceparent')?.[1];
+
+  it('propagate: true puts the attempt span’s traceparent on the wire (checked on the chaos server)', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    server.route('/flaky', [{ type: 'status', status: 503, times: 1 }]);
+    instrument({ propagate: true });
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 2, backoff: constant(1), clock }),
+    });
+    const pending = client.get('/flaky');
+    await advanceThrough(clock, 1);
+    const echo = (await (await pending).json()) as EchoBody;
+    const spans = telemetry.spans();
+    const second = spans.find((s) => s.attributes['http.request.resend_count'] === 1);
+    expect(traceparentOf(echo)).toBe(`00-${second?.spanContext().traceId}-${second?.spanContext().spanId}-01`);
+  });
+
+  it('off by default: no header the user did not ask for', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    instrument();
+    const client = clientFor({ baseUrl: server.url });
+    const echo = (await (await client.get('/ok')).json()) as EchoBody;
+    expect(traceparentOf(echo)).toBeUndefined();
+    expect(telemetry.spans()).toHaveLength(2);
+  });
+});
+
+describe('instrumentSentinel: sampled-out requests', () => {
+  // Counts the spans instrumentSentinel starts, sampled or not.
+  const counting = (provider: TracerProvider) => {
+    const counter = { started: 0 };
+    const tracerProvider: TracerProvider = {
+      getTracer(name, version, options) {
+        const tracer = provider.getTracer(name, version, options);
+        return {
+          startSpan(...args: Parameters<Tracer['startSpan']>) {
+            counter.started++;
+            return tracer.startSpan(...args);
+          },
+          startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer['startActiveSpan'],
+        };
+      },
+    };
+    return { counter, tracerProvider };
+  };
+
+  it('record their metrics and make no attempt spans (nobody would see them)', async () => {
+    const { counter, tracerProvider } = counting(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    instrument({ tracerProvider });
+    const client = clientFor({ baseUrl: server.url });
+    await client.get('/ok');
+    expect(counter.started).toBe(1);
+    expect(await telemetry.points('sentinel.client.request.duration')).toHaveLength(1);
+    expect(await telemetry.points('http.client.request.duration')).toHaveLength(1);
+  });
+
+  it('with propagate, still send the attempt’s (unsampled) context', async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    cleanups.push(() => propagation.disable());
+    const { counter, tracerProvider } = counting(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    instrument({ tracerProvider, propagate: true });
+    const client = clientFor({ baseUrl: server.url });
+    const echo = (await (await client.get('/ok')).json()) as EchoBody;
+    expect(counter.started).toBe(2);
+    const traceparent = echo.headers.find(([name]) => name === 'traceparent')?.[1];
+    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  });
+});
+
+describe('instrumentSentinel: metrics', () => {
+  it('http.client.request.duration per attempt and sentinel.client.request.duration per request, bounded attributes', async () => {
+    server.route('/users/42', [{ type: 'status', status: 503, times: 1 }]);
+    instrument();
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 2, backoff: constant(250), clock }),
+    });
+    const pending = client.get('/users/42', { query: { token: 'secret' } });
+    await advanceThrough(clock, 1);
+    await pending;
+    const base = { 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'server.port': server.port };
+    const attempts = await telemetry.points('http.client.request.duration');
+    expect(attempts).toEqual([
+      { attributes: { ...base, 'http.response.status_code': 503, 'error.type': '503' }, value: { count: 1, sum: 0 } },
+      { attributes: { ...base, 'http.response.status_code': 200 }, value: { count: 1, sum: 0 } },
+    ]);
+    // The logical request: the 250 ms backoff is part of what the user waited.
+    expect(await telemetry.points('sentinel.client.request.duration')).toEqual([
+      { attributes: { ...base, 'http.response.status_code': 200 }, value: { count: 1, sum: 0.25 } },
+    ]);
+    const metrics = await telemetry.metrics();
+    expect(metrics.get('http.client.request.duration')?.descriptor.unit).toBe('s');
+    expect(JSON.stringify([...metrics.values()].map((m) => m.dataPoints.map((p) => p.attributes)))).not.toMatch(
+      /secret|users|url/,
+    );
+  });
+
+  it('a method outside the known set is recorded as _OTHER', async () => {
+    instrument();
+    const client = clientFor({ baseUrl: server.url });
+    await client.request('PURGE', '/cache');
+    expect((await telemetry.points('http.client.request.duration'))[0]?.attributes['http.request.method']).toBe(
+      '_OTHER',
+    );
+    expect(telemetry.spans()[0]?.name).toBe('HTTP');
+  });
+});
+
+describe('instrumentSentinel: lifecycle and options', () => {
+  it('disposing stops all recording, and leaves no subscriber behind (so clients build nothing)', async () => {
+    const names = ['start', 'request', 'response', 'error', 'decision', 'end'].map((n) => `sentinel:client:${n}`);
+    const disposer = instrument();
+    expect(names.every((name) => channel(name).hasSubscribers)).toBe(true);
+    const client = clientFor({ baseUrl: server.url });
+    await client.get('/ok');
+    disposer.dispose();
+    disposer.dispose();
+    expect(names.some((name) => channel(name).hasSubscribers)).toBe(false);
+    await client.get('/ok');
+    await client.get('/ok');
+    expect(telemetry.spans()).toHaveLength(2);
+    const points = await telemetry.points('sentinel.client.request.duration');
+    expect(points.map((p) => (p.value as { count: number }).count)).toEqual([1]);
+  });
+
+  it('defaults to the global providers', async () => {
+    const { metrics } = await import('@opentelemetry/api');
+    metrics.setGlobalMeterProvider(telemetry.meterProvider);
+    trace.setGlobalTracerProvider(telemetry.tracerProvider);
+    cleanups.push(() => {
+      metrics.disable();
+      trace.disable();
+    });
+    const disposer = instrumentSentinel();
+    cleanups.push(() => disposer.dispose());
+    const client = clientFor({ baseUrl: server.url });
+    await client.get('/ok');
+    expect(telemetry.spans()).toHaveLength(2);
+    expect(await telemetry.points('sentinel.client.request.duration')).toHaveLength(1);
+  });
+
+  it('refuses options of the wrong kind, naming them', () => {
+    const attempt = (options: unknown) => {
+      try {
+        instrumentSentinel(options as never);
+      } catch (error) {
+        return error;
+      }
+    };
+    for (const [options, option] of [
+      [{ meterProvider: {} }, 'meterProvider'],
+      [{ tracerProvider: 'global' }, 'tracerProvider'],
+      [{ propagate: 'yes' }, 'propagate'],
+      [{ propogate: true }, 'propogate'],
+    ] as const) {
+      const error = attempt(options);
+      expect(isConfigError(error)).toBe(true);
+      expect((error as { option: string }).option).toBe(option);
+    }
+    expect(channel('sentinel:client:start').hasSubscribers).toBe(false);
+  });
+});
