@@ -22,5 +22,6 @@ export {
   type RedisTokenBucketStatus,
   redisTokenBucket,
 } from './redis-token-bucket.ts';
+export type { RedisLimiter } from './remote-permits.ts';
 export { TOKEN_BUCKET_SCRIPT } from './script.ts';
 export { SLIDING_WINDOW_SCRIPT } from './sliding-window-script.ts';

@@ -1,13 +1,13 @@
 import type { Clock, Disposer, Listener } from '@sentinel/core';
 import { maxWaitError, permitError } from '../internal/permits.ts';
-import type { AcquireOptions, Limiter } from '../limiter.ts';
+import type { AcquireOptions } from '../limiter.ts';
 import { slidingWindow } from '../sliding-window/sliding-window.ts';
 import type { RedisStoreDownEvent, RedisStoreUpEvent } from './events.ts';
 import { type RedisSlidingWindowOptions, resolveRedisWindowOptions, type StoreErrorMode } from './options.ts';
-import { type Decision, RemotePermits } from './remote-permits.ts';
+import { type Decision, type RedisLimiter, type RemotePermits, remoteLimiter } from './remote-permits.ts';
 import { TICKS_PER_MS } from './script.ts';
 import { SLIDING_WINDOW_SCRIPT, SLIDING_WINDOW_SHA } from './sliding-window-script.ts';
-import { ScriptStore } from './store.ts';
+import type { ScriptStore } from './store.ts';
 
 /** A plain, JSON-serialisable snapshot of a Redis sliding window. */
 export interface RedisSlidingWindowStatus {
@@ -23,28 +23,14 @@ export interface RedisSlidingWindowStatus {
   readonly onStoreError: StoreErrorMode;
 }
 
-/** An exact sliding window shared through Redis: see {@link redisSlidingWindow}. */
-export interface RedisSlidingWindow extends Limiter {
-  readonly remote: true;
-  readonly key: string;
-  /** Takes `n` permits now if every window stays within `limit` (one round trip, shared with the calls of the same tick). */
-  tryAcquire(n?: number): Promise<boolean>;
-  /**
-   * Reserves `n` permits in one round trip at the earliest times that keep every window within
-   * `limit`, and resolves when the last is due; arrival order at Redis is the order of service
-   * across every process. An abort rejects at once with `signal.reason` and gives the
-   * reservation back; a wait beyond `maxWaitMs` is refused with a `RateLimitedError`
-   * (`reason: 'max-wait'`) without reserving anything.
-   */
-  acquire(n?: number, options?: AcquireOptions): Promise<void>;
-  /** A local estimate from the last answer (no round trip): the wait for one more permit, a lower bound for `n` > 1. */
-  estimateWaitMs(n?: number): number;
+/**
+ * An exact sliding window shared through Redis: see {@link redisSlidingWindow}. `acquire`
+ * reserves the earliest times that keep every window within `limit`; `estimateWaitMs` is the
+ * wait for one more permit (a lower bound for `n` > 1).
+ */
+export interface RedisSlidingWindow extends RedisLimiter {
   /** Asks Redis for the window's use (one round trip; never throws). */
   status(): Promise<RedisSlidingWindowStatus>;
-  /** Redis stopped answering: calls now follow `onStoreError`. */
-  onStoreDown(listener: Listener<RedisStoreDownEvent>): Disposer;
-  /** Redis answered again. */
-  onStoreUp(listener: Listener<RedisStoreUpEvent>): Disposer;
 }
 
 const OWNER = 'redisSlidingWindow';
@@ -78,31 +64,20 @@ class RedisWindow implements RedisSlidingWindow {
     this.#windowMs = o.windowMs;
     this.#mode = o.onStoreError;
     this.#clock = o.clock;
-    this.#store = new ScriptStore({
+    const localCapacity = Math.max(1, Math.floor(o.limit * o.localShare));
+    ({ store: this.#store, permits: this.#permits } = remoteLimiter({
       owner: OWNER,
-      redis: o.redis,
-      key: o.key,
+      options: o,
       script: SLIDING_WINDOW_SCRIPT,
       sha: SLIDING_WINDOW_SHA,
       // Rounded up: a window a fraction of a tick longer never lets more through.
       head: [String(Math.ceil(o.windowMs * TICKS_PER_MS)), String(o.limit)],
       isReply,
-      mode: o.onStoreError,
-      commandTimeoutMs: o.commandTimeoutMs,
-      retryStoreAfterMs: o.retryStoreAfterMs,
-      clock: o.clock,
-    });
-    const localCapacity = Math.max(1, Math.floor(o.limit * o.localShare));
-    this.#permits = new RemotePermits({
-      owner: OWNER,
-      store: this.#store,
-      mode: o.onStoreError,
-      clock: o.clock,
       localCapacity,
       createLocal: () => slidingWindow({ limit: localCapacity, windowMs: o.windowMs, clock: o.clock }),
       isGranted: this.#isGranted,
       decide: this.#decide,
-    });
+    }));
     this.onStoreDown = this.#store.onStoreDown;
     this.onStoreUp = this.#store.onStoreUp;
     this.#lastAt = o.clock.now();

@@ -1,12 +1,12 @@
 import type { Clock, Disposer, Listener } from '@sentinel/core';
 import { maxWaitError, permitError } from '../internal/permits.ts';
-import type { AcquireOptions, Limiter } from '../limiter.ts';
+import type { AcquireOptions } from '../limiter.ts';
 import { tokenBucket } from '../token-bucket/token-bucket.ts';
 import type { RedisStoreDownEvent, RedisStoreUpEvent } from './events.ts';
 import { type RedisTokenBucketOptions, resolveRedisOptions, type StoreErrorMode } from './options.ts';
-import { type Decision, RemotePermits } from './remote-permits.ts';
+import { type Decision, type RedisLimiter, type RemotePermits, remoteLimiter } from './remote-permits.ts';
 import { TICKS_PER_MS, TOKEN_BUCKET_SCRIPT, TOKEN_BUCKET_SHA } from './script.ts';
-import { ScriptStore } from './store.ts';
+import type { ScriptStore } from './store.ts';
 
 /** A plain, JSON-serialisable snapshot of a Redis token bucket. */
 export interface RedisTokenBucketStatus {
@@ -21,26 +21,9 @@ export interface RedisTokenBucketStatus {
 }
 
 /** A token bucket shared through Redis: see {@link redisTokenBucket}. */
-export interface RedisTokenBucket extends Limiter {
-  readonly remote: true;
-  readonly key: string;
-  /** Takes `n` tokens now if Redis has them (one round trip, shared with the calls of the same tick). */
-  tryAcquire(n?: number): Promise<boolean>;
-  /**
-   * Reserves `n` tokens in one round trip and resolves when the reservation is due; the order of
-   * arrival at Redis is the order of service, across every process. An abort rejects at once
-   * with `signal.reason` and gives the reservation back; a wait beyond `maxWaitMs` is refused
-   * with a `RateLimitedError` (`reason: 'max-wait'`) without reserving anything.
-   */
-  acquire(n?: number, options?: AcquireOptions): Promise<void>;
-  /** A local estimate from the last answer (no round trip). */
-  estimateWaitMs(n?: number): number;
+export interface RedisTokenBucket extends RedisLimiter {
   /** Asks Redis for the current tokens (one round trip; never throws). */
   status(): Promise<RedisTokenBucketStatus>;
-  /** Redis stopped answering: calls now follow `onStoreError`. */
-  onStoreDown(listener: Listener<RedisStoreDownEvent>): Disposer;
-  /** Redis answered again. */
-  onStoreUp(listener: Listener<RedisStoreUpEvent>): Disposer;
 }
 
 const OWNER = 'redisTokenBucket';
@@ -73,31 +56,20 @@ class RedisBucket implements RedisTokenBucket {
     this.#clock = o.clock;
     this.#interval = (TICKS_PER_MS * 1000) / o.refillPerSecond;
     this.#burst = o.capacity * this.#interval;
-    this.#store = new ScriptStore({
+    const localCapacity = Math.max(1, Math.floor(o.capacity * o.localShare));
+    ({ store: this.#store, permits: this.#permits } = remoteLimiter({
       owner: OWNER,
-      redis: o.redis,
-      key: o.key,
+      options: o,
       script: TOKEN_BUCKET_SCRIPT,
       sha: TOKEN_BUCKET_SHA,
       head: [String(this.#interval), String(this.#burst)],
       isReply: isNumber,
-      mode: o.onStoreError,
-      commandTimeoutMs: o.commandTimeoutMs,
-      retryStoreAfterMs: o.retryStoreAfterMs,
-      clock: o.clock,
-    });
-    const localCapacity = Math.max(1, Math.floor(o.capacity * o.localShare));
-    this.#permits = new RemotePermits({
-      owner: OWNER,
-      store: this.#store,
-      mode: o.onStoreError,
-      clock: o.clock,
       localCapacity,
       createLocal: () =>
         tokenBucket({ capacity: localCapacity, refillPerSecond: o.refillPerSecond * o.localShare, clock: o.clock }),
       isGranted: this.#isGranted,
       decide: this.#decide,
-    });
+    }));
     this.onStoreDown = this.#store.onStoreDown;
     this.onStoreUp = this.#store.onStoreUp;
     this.#lastTokens = o.capacity;

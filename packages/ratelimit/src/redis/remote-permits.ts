@@ -1,9 +1,74 @@
-import type { Clock } from '@sentinel/core';
+import type { Clock, Disposer, Listener } from '@sentinel/core';
 import { RateLimitedError } from '../errors.ts';
-import type { AcquireOptions } from '../limiter.ts';
-import type { StoreErrorMode } from './options.ts';
+import type { AcquireOptions, Limiter } from '../limiter.ts';
+import type { RedisStoreDownEvent, RedisStoreUpEvent } from './events.ts';
+import type { ResolvedStoreOptions, StoreErrorMode } from './options.ts';
 import { TICKS_PER_MS } from './script.ts';
-import type { ScriptStore } from './store.ts';
+import { ScriptStore } from './store.ts';
+
+/** What every Redis limiter offers (`redisTokenBucket`, `redisSlidingWindow`). */
+export interface RedisLimiter extends Limiter {
+  readonly remote: true;
+  readonly key: string;
+  /** Takes `n` permits now if Redis has them (one round trip, shared with the calls of the same tick). */
+  tryAcquire(n?: number): Promise<boolean>;
+  /**
+   * Reserves `n` permits in one round trip and resolves when the reservation is due; the order
+   * of arrival at Redis is the order of service, across every process. An abort rejects at once
+   * with `signal.reason` and gives the reservation back; a wait beyond `maxWaitMs` is refused
+   * with a `RateLimitedError` (`reason: 'max-wait'`) without reserving anything.
+   */
+  acquire(n?: number, options?: AcquireOptions): Promise<void>;
+  /** A local estimate from the last answer (no round trip). */
+  estimateWaitMs(n?: number): number;
+  /** Redis stopped answering: calls now follow `onStoreError`. */
+  onStoreDown(listener: Listener<RedisStoreDownEvent>): Disposer;
+  /** Redis answered again. */
+  onStoreUp(listener: Listener<RedisStoreUpEvent>): Disposer;
+}
+
+/** What a Redis limiter is built from: its script, its reply shape, its local fallback. */
+export interface RemoteLimiterParts {
+  readonly owner: string;
+  readonly options: ResolvedStoreOptions;
+  readonly script: string;
+  readonly sha: string;
+  readonly head: readonly string[];
+  readonly isReply: (item: unknown) => boolean;
+  readonly localCapacity: number;
+  readonly createLocal: () => LocalLimiter;
+  readonly isGranted: (reply: unknown, n: number) => boolean;
+  readonly decide: (reply: unknown, n: number) => Decision;
+}
+
+/** The store (script, batching, health) and the calls over it, for one Redis limiter. */
+export function remoteLimiter(parts: RemoteLimiterParts): { store: ScriptStore; permits: RemotePermits } {
+  const o = parts.options;
+  const store = new ScriptStore({
+    owner: parts.owner,
+    redis: o.redis,
+    key: o.key,
+    script: parts.script,
+    sha: parts.sha,
+    head: parts.head,
+    isReply: parts.isReply,
+    mode: o.onStoreError,
+    commandTimeoutMs: o.commandTimeoutMs,
+    retryStoreAfterMs: o.retryStoreAfterMs,
+    clock: o.clock,
+  });
+  const permits = new RemotePermits({
+    owner: parts.owner,
+    store,
+    mode: o.onStoreError,
+    clock: o.clock,
+    localCapacity: parts.localCapacity,
+    createLocal: parts.createLocal,
+    isGranted: parts.isGranted,
+    decide: parts.decide,
+  });
+  return { store, permits };
+}
 
 /** What one script reply says to an `acquire`. */
 export interface Decision {
