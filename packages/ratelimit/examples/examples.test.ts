@@ -7,6 +7,7 @@ import { createApiClient } from './api-client.ts';
 import { partnerApi } from './bulkhead-and-window.ts';
 import { createPerHostLimiter } from './per-host.ts';
 import { paymentsLimit } from './redis.ts';
+import { partnerQuota } from './redis-window.ts';
 import { startWorkers } from './shared-across-workers.ts';
 
 const FILES = [
@@ -16,6 +17,7 @@ const FILES = [
   'adaptive.ts',
   'shared-across-workers.ts',
   'redis.ts',
+  'redis-window.ts',
 ];
 
 describe('README examples', () => {
@@ -90,5 +92,16 @@ describeRedis('README example redis.ts', () => {
     // The burst (20) is spent; the next call would wait ~5 ms, well within maxWaitMs.
     expect(await policy.execute(() => 'later')).toBe('later');
     expect(await redis.pttl(`${prefix}payments`)).toBeGreaterThan(0);
+  });
+
+  it('redis-window.ts: the fleet-wide hourly quota refuses the call over it, saying when to retry', async () => {
+    const { window, policy } = partnerQuota(redis, `${prefix}partner`);
+    const granted = await Promise.all(Array.from({ length: 5_000 }, () => window.tryAcquire()));
+    expect(granted.every(Boolean)).toBe(true);
+    const refused = await policy.execute(() => 'one too many').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'SENTINEL_RATE_LIMITED', reason: 'empty' });
+    // The oldest of the 5,000 leaves the window in about an hour.
+    expect((refused as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(3_590_000);
+    expect((await window.status()).used).toBe(5_000);
   });
 });

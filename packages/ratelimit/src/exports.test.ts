@@ -25,7 +25,11 @@ describe('public exports', () => {
   it('@sentinel/ratelimit/redis', () => {
     expect(Object.keys(redis).sort()).toMatchInlineSnapshot(`
       [
+        "MAX_REDIS_WINDOW_LIMIT",
+        "MAX_REDIS_WINDOW_MS",
+        "SLIDING_WINDOW_SCRIPT",
         "TOKEN_BUCKET_SCRIPT",
+        "redisSlidingWindow",
         "redisTokenBucket",
       ]
     `);
