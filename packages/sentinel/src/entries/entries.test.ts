@@ -30,11 +30,13 @@ describe('the built package, as Node loads it', () => {
       './core/testing',
       './backoff',
       './breaker',
+      './breaker/redis',
       './ratelimit',
       './ratelimit/redis',
       './http',
       './client',
       './workers',
+      './workers/bullmq',
       './chaos',
       './fetch',
       './axios',
@@ -102,7 +104,7 @@ console.log(JSON.stringify(out));
   // A resolve hook that fails any import of an optional peer (axios, @opentelemetry/api): it runs
   // in Node's own loader, where nothing is mocked. CommonJS is checked through require.cache.
   async function importWithPeersForbidden(entry: string) {
-    const peer = String.raw`[\\/]node_modules[\\/](axios|@opentelemetry[\\/]api)[\\/]`;
+    const peer = String.raw`[\\/]node_modules[\\/](axios|@opentelemetry[\\/]api|bullmq|ioredis|redis|@redis[\\/]client)[\\/]`;
     const hooks = join(folder, 'forbid-peers-hooks.mjs');
     writeFileSync(
       hooks,
@@ -131,7 +133,7 @@ console.log(Object.keys(cjs).length);`;
     });
   }
 
-  it('importing or requiring the root never loads an optional peer (axios, @opentelemetry/api)', async () => {
+  it('importing or requiring the root never loads an optional peer (axios, @opentelemetry/api, bullmq, ioredis, redis)', async () => {
     const { stdout } = await importWithPeersForbidden('dist/index.js');
     expect(Number(stdout.trim())).toBeGreaterThan(50);
   });
