@@ -35,6 +35,7 @@ describe('public exports', () => {
         "createClient",
         "createResilientClient",
         "createResilientPool",
+        "createThreadPool",
         "createWorkerPool",
         "decorrelatedJitter",
         "equalJitter",

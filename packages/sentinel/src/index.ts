@@ -85,6 +85,7 @@ export {
 } from '@sentinel/ratelimit';
 // pools
 export {
+  createThreadPool,
   createWorkerPool,
   formatReport,
   isPoolClosedError,
@@ -95,6 +96,7 @@ export {
   loadTest,
   PoolClosedError,
   QueueFullError,
+  type ThreadPool,
   WorkerCrashedError,
   type WorkerPool,
   type WorkerPoolOptions,
