@@ -3,7 +3,8 @@
 // systems — require() of the "require" target and import() of the "import" target — and checks
 // that each loads and offers the same names. attw checks the types; this checks what runs.
 // For the meta package http-sentinel it also checks that each sub-path re-exports its whole
-// package, that requiring the root loads no axios (an optional peer), and that the bin runs.
+// package, that requiring the root loads no optional peer (axios, @opentelemetry/api, bullmq,
+// ioredis, redis), and that the bin runs.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -64,15 +65,17 @@ for (const [subpath, target] of Object.entries(meta.exports)) {
 }
 try {
   const probe = `require(${JSON.stringify(join(metaDir, meta.exports['.'].require.default))});
-const axios = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/]axios[\\/]/.test(k));
-if (axios.length > 0) { console.error(axios[0]); process.exit(1); }`;
+const peers = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/](axios|@opentelemetry[\\/]api|bullmq|ioredis|redis|@redis[\\/]client)[\\/]/.test(k));
+if (peers.length > 0) { console.error(peers[0]); process.exit(1); }`;
   execFileSync(process.execPath, ['-e', probe], { stdio: 'pipe' });
   const bin = join(metaDir, meta.bin['http-sentinel']);
   accessSync(bin, constants.X_OK);
   const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
   if (version !== meta.version) throw new Error(`the bin says ${version}, package.json ${meta.version}`);
   checked++;
-  console.log('ok   http-sentinel: the root loads no axios; the bin runs (--version)');
+  console.log(
+    'ok   http-sentinel: the root loads no optional peer (axios, @opentelemetry/api, bullmq, ioredis, redis); the bin runs (--version)',
+  );
 } catch (error) {
   failures++;
   console.log(`FAIL http-sentinel root/bin: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);

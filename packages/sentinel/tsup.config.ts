@@ -5,14 +5,17 @@ const SUB_PATHS = [
   'core/testing',
   'backoff',
   'breaker',
+  'breaker/redis',
   'ratelimit',
   'ratelimit/redis',
   'http',
   'client',
   'workers',
+  'workers/bullmq',
   'chaos',
   'fetch',
   'axios',
+  'otel',
   'report',
 ];
 

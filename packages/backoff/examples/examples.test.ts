@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { retryBudget } from '@sentinel/backoff';
-import { ManualClock } from '@sentinel/core/testing';
+import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHedgedReader } from './hedge.ts';
 import { createGetJson } from './http-retry.ts';
 import { schedules } from './schedules.ts';
 import { createUserClient } from './usage.ts';
@@ -82,5 +84,47 @@ describe('README examples', () => {
       await expect(getJson(url)).rejects.toThrow(/503 after 1 attempts/);
       expect(requests()).toBe(1);
     });
+  });
+
+  describe('hedge.ts', () => {
+    it('asks a second replica after 50 ms, returns the first answer and cancels the slow read', async () => {
+      const clock = new ManualClock();
+      const signals: AbortSignal[] = [];
+      const { get, reads } = createHedgedReader((key, signal) => {
+        signals.push(signal);
+        // The first replica hangs (until its signal aborts); the second answers at once.
+        if (signals.length === 1)
+          return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return Promise.resolve(`${key} from replica ${signals.length}`);
+      }, clock);
+      const value = get('user:42');
+      await clock.advance(50);
+      expect(await value).toBe('user:42 from replica 2');
+      expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+      expect(reads.status()).toMatchObject({ calls: 1, hedges: 1, hedgeWins: 1, running: 0 });
+      await flushMicrotasks();
+      expect(clock.pending).toBe(0);
+    });
+
+    it('hedges a failed read at once; when both replicas fail, the call fails with the last error', async () => {
+      const clock = new ManualClock();
+      let reads = 0;
+      const { get } = createHedgedReader(async () => {
+        reads++;
+        throw new Error('replica down');
+      }, clock);
+      await expect(get('k')).rejects.toThrow('replica down');
+      expect(reads).toBe(2);
+    });
+  });
+
+  it('the README shows each example exactly as it is in examples/', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const file of ['hedge.ts']) {
+      const source = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').trim();
+      expect(readme, `README block for examples/${file}`).toContain(
+        `<!-- examples/${file} -->\n\`\`\`ts\n${source}\n\`\`\``,
+      );
+    }
   });
 });

@@ -7,6 +7,7 @@ describe('public exports', () => {
     expect(Object.keys(backoff).sort()).toMatchInlineSnapshot(`
       [
         "AttemptSupersededError",
+        "HedgeLostError",
         "capped",
         "constant",
         "decorrelatedJitter",
@@ -14,7 +15,9 @@ describe('public exports', () => {
         "equalJitter",
         "exponential",
         "fullJitter",
+        "hedge",
         "isAttemptSupersededError",
+        "isHedgeLostError",
         "linear",
         "retry",
         "retryBudget",

@@ -1,6 +1,7 @@
 /**
- * `@sentinel/backoff`: backoff schedules you can print, and a retry policy with Retry-After
- * hints, deadlines and a retry budget shared between policies.
+ * `@sentinel/backoff`: backoff schedules you can print, a retry policy with Retry-After hints,
+ * deadlines and a retry budget shared between policies, and hedging (parallel attempts after a
+ * delay) that draws on the same budget.
  */
 
 // Core's schedule type, re-exported so a custom backoff can be typed from this package alone.
@@ -11,6 +12,18 @@ export {
   type RetryBudgetStatus,
   retryBudget,
 } from './budget/retry-budget.ts';
+export { HedgeLostError, isHedgeLostError } from './hedge/errors.ts';
+export type {
+  HedgeEvent,
+  HedgeGiveUpEvent,
+  HedgeGiveUpReason,
+  HedgeLatencyStatus,
+  HedgeReason,
+  HedgeStatus,
+  WinEvent,
+} from './hedge/events.ts';
+export { type HedgePolicy, hedge } from './hedge/hedge.ts';
+export type { HedgeDelay, HedgeOptions, PercentileDelay } from './hedge/options.ts';
 export { AttemptSupersededError, isAttemptSupersededError } from './retry/errors.ts';
 export type {
   DelaySource,

@@ -53,6 +53,17 @@ export interface CircuitBreaker extends Policy {
    */
   isolate(): Disposer;
   /**
+   * Opens the breaker from outside for `ms` milliseconds (an advisory from another process, a
+   * status page, a 503 with `Retry-After` seen elsewhere): rejections carry `retryAfterMs` for
+   * the time left, and when it has elapsed the breaker half-opens and probes as usual. Counts as
+   * an open in a row (`attempt`), with `ms` as the last open period. Open already: the period
+   * is extended to `ms` from now if that is later, never shortened, and no event fires.
+   * Isolated: nothing changes (isolation outranks it). Emits `onOpen` with `reason: 'tripped'`
+   * and `detail`.
+   * @throws ConfigError when `ms` is not a duration in [0, 2^31 − 1] or `detail` not a string.
+   */
+  trip(ms: number, detail?: string): void;
+  /**
    * Closes the breaker and forgets its window and open history. Outcomes of calls started before
    * are ignored. It does not lift `isolate()` holds.
    */

@@ -1,5 +1,11 @@
-import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, type Disposer, Emitter, type Listener, optionChecker, systemClock } from '@sentinel/core';
 import type { CircuitBreaker } from './api.ts';
+
+/** Payload of a group's `onCreate`. */
+export interface BreakerCreatedEvent<K> {
+  readonly key: K;
+  readonly breaker: CircuitBreaker;
+}
 
 /** Options of {@link breakerGroup}. */
 export interface BreakerGroupOptions<K> {
@@ -34,6 +40,12 @@ export interface BreakerGroup<K> {
   readonly size: number;
   /** Keys held, least recently used first (after evicting idle ones). */
   keys(): K[];
+  /**
+   * The group made a breaker for a key (first use, or again after eviction). Listeners run
+   * before `get` returns it, so one may `trip` it: a breaker for a key known to be failing
+   * elsewhere then starts open (`syncBreakers` in `@sentinel/breaker/redis` does this).
+   */
+  onCreate(listener: Listener<BreakerCreatedEvent<K>>): Disposer;
 }
 
 const check = optionChecker('breakerGroup');
@@ -60,6 +72,7 @@ export function breakerGroup<K = string>(options: BreakerGroupOptions<K>): Break
   const clock = opts.clock ?? systemClock;
   // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
   const entries = new Map<K, Entry>();
+  const created = new Emitter<BreakerCreatedEvent<K>>();
 
   const evictIdle = (now: number): void => {
     for (const [key, entry] of entries) {
@@ -87,6 +100,7 @@ export function breakerGroup<K = string>(options: BreakerGroupOptions<K>): Break
       }
       if (entries.size >= maxKeys) entries.delete(entries.keys().next().value as K);
       entries.set(key, { breaker, lastUsed: now });
+      if (created.hasListeners) created.emit({ key, breaker });
       return breaker;
     },
     peek(key) {
@@ -103,5 +117,6 @@ export function breakerGroup<K = string>(options: BreakerGroupOptions<K>): Break
       evictIdle(clock.now());
       return [...entries.keys()];
     },
+    onCreate: created.subscribe,
   };
 }

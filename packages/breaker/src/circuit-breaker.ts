@@ -16,6 +16,7 @@ import { type BreakerConfig, type CircuitBreakerOptions, openPeriod, resolveOpti
 import { BreakerPermit, type Permit, type PermitOwner, SETTLE } from './permit.ts';
 import { type CircuitBreakerSnapshot, parseSnapshot } from './snapshot.ts';
 import type { TriggerWindow } from './triggers/trigger.ts';
+import { checkTrip } from './trip.ts';
 
 const CLOSED = 0;
 const OPEN = 1;
@@ -116,6 +117,18 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
       if (--this.#isolations === 0) this.#close('isolation-released', this.#config.clock.now());
     };
     return { dispose: release, [Symbol.dispose]: release };
+  }
+
+  trip(ms: number, detail?: string): void {
+    const openForMs = checkTrip(ms, detail);
+    if (this.#state === ISOLATED) return;
+    const now = this.#config.clock.now();
+    this.#refresh(now);
+    if (this.#state === OPEN) {
+      this.#openUntil = Math.max(this.#openUntil, now + openForMs);
+      return;
+    }
+    this.#trip('tripped', undefined, now, openForMs, detail);
   }
 
   reset(): void {
@@ -341,10 +354,16 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     }
   }
 
-  #trip(reason: OpenReason, outcome: Outcome<unknown> | undefined, at?: number): void {
+  #trip(
+    reason: OpenReason,
+    outcome: Outcome<unknown> | undefined,
+    at?: number,
+    fixedMs?: number,
+    detail?: string,
+  ): void {
     const now = at ?? this.#config.clock.now();
     const attempt = ++this.#attempt;
-    const openForMs = openPeriod(this.#config, attempt, this.#lastDelay);
+    const openForMs = fixedMs ?? openPeriod(this.#config, attempt, this.#lastDelay);
     this.#lastDelay = openForMs;
     this.#openedAt = now;
     this.#openUntil = now + openForMs;
@@ -352,7 +371,7 @@ class Breaker extends EventSource implements CircuitBreaker, PermitOwner {
     this.#probeSuccesses = 0;
     this.#transition(OPEN, now);
     const emitter = this.events?.open;
-    if (emitter?.hasListeners) emitter.emit({ reason, openForMs, attempt, outcome });
+    if (emitter?.hasListeners) emitter.emit({ reason, openForMs, attempt, outcome, detail });
   }
 
   #close(reason: CloseReason, now: number): void {

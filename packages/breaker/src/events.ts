@@ -12,8 +12,8 @@ export interface StateChangeEvent {
   readonly at: number;
 }
 
-/** Why the breaker opened. */
-export type OpenReason = 'trigger' | 'probe-failed' | 'probe-timeout';
+/** Why the breaker opened: its trigger, a failed or timed-out probe, or `trip()` from outside. */
+export type OpenReason = 'trigger' | 'probe-failed' | 'probe-timeout' | 'tripped';
 
 /** Payload of `onOpen`. */
 export interface OpenEvent {
@@ -22,8 +22,10 @@ export interface OpenEvent {
   readonly openForMs: number;
   /** Opens in a row without a close in between: 1 the first time; the backoff's `attempt`. */
   readonly attempt: number;
-  /** The outcome that tripped the breaker, when one did (not for `'probe-timeout'`). */
+  /** The outcome that tripped the breaker, when one did (not for `'probe-timeout'` or `'tripped'`). */
   readonly outcome: Outcome<unknown> | undefined;
+  /** The text given to `trip(ms, detail)`; `undefined` for every other open. */
+  readonly detail: string | undefined;
 }
 
 /** Payload of `onHalfOpen`. */

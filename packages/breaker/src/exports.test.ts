@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as breaker from './index.ts';
+import * as redis from './redis/index.ts';
 
 // The public surface changes only on purpose: update this list in the same commit as a changeset.
 describe('public exports', () => {
@@ -14,6 +15,14 @@ describe('public exports', () => {
         "countWindow",
         "isCircuitOpenError",
         "timeWindow",
+      ]
+    `);
+  });
+
+  it('@sentinel/breaker/redis', () => {
+    expect(Object.keys(redis).sort()).toMatchInlineSnapshot(`
+      [
+        "syncBreakers",
       ]
     `);
   });

@@ -3,7 +3,12 @@
  * slow-call triggers, half-open probe limits, per-key groups and a permit API.
  */
 export type { CircuitBreaker, CircuitBreakerStatus } from './api.ts';
-export { type BreakerGroup, type BreakerGroupOptions, breakerGroup } from './breaker-group.ts';
+export {
+  type BreakerCreatedEvent,
+  type BreakerGroup,
+  type BreakerGroupOptions,
+  breakerGroup,
+} from './breaker-group.ts';
 export { circuitBreaker } from './circuit-breaker.ts';
 export { CIRCUIT_OPEN, CircuitOpenError, isCircuitOpenError, type RejectingState } from './errors.ts';
 export type {

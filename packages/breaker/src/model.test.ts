@@ -10,7 +10,7 @@ import { countWindow } from './triggers/count-window.ts';
  * Model-based test: random sequences of successes, failures, slow successes, time advances and
  * batches of concurrent calls settled in random order run against the breaker and against a
  * small reference model written from the README's rules; after every step they must agree.
- * Invariants checked on the way: an open breaker never runs `fn`; probes in flight never exceed
+ * `trip()` is one of the controls. Invariants checked on the way: an open breaker never runs `fn`; probes in flight never exceed
  * halfOpenMaxCalls.
  */
 
@@ -24,7 +24,8 @@ const MAX_PROBES = 2;
 const PROBE_SUCCESSES = 2;
 
 type State = 'closed' | 'open' | 'half-open' | 'isolated';
-type Control = 'isolate' | 'release' | 'reset';
+type Control = 'isolate' | 'release' | 'reset' | 'trip';
+const TRIP_MS = 150;
 type Result = 'ok' | 'fail';
 
 class Model {
@@ -39,7 +40,13 @@ class Model {
   isolations = 0;
 
   control(control: Control): void {
-    if (control === 'isolate') {
+    if (control === 'trip') {
+      // trip(): isolation outranks it; an open period is only ever extended; otherwise it opens.
+      if (this.state === 'isolated') return;
+      this.refresh();
+      if (this.state === 'open') this.openUntil = Math.max(this.openUntil, this.now + TRIP_MS);
+      else this.#open(TRIP_MS);
+    } else if (control === 'isolate') {
       if (this.isolations++ === 0) this.#move('isolated');
     } else if (control === 'release') {
       if (this.isolations > 0 && --this.isolations === 0) this.#close();
@@ -90,9 +97,9 @@ class Model {
     this.#move('closed');
   }
 
-  #open(): void {
+  #open(periodMs?: number): void {
     this.attempt++;
-    this.openUntil = this.now + HALF_OPEN_AFTER * this.attempt;
+    this.openUntil = this.now + (periodMs ?? HALF_OPEN_AFTER * this.attempt);
     this.#move('open');
   }
 
@@ -116,7 +123,7 @@ type Action =
       controlAt?: number | undefined;
     };
 
-const control = fc.constantFrom<Control>('isolate', 'release', 'reset');
+const control = fc.constantFrom<Control>('isolate', 'release', 'reset', 'trip');
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -171,7 +178,8 @@ async function run(actions: Action[]): Promise<Set<State>> {
   const model = new Model();
   const holds: Disposer[] = [];
   const apply = (what: Control) => {
-    if (what === 'isolate') holds.push(breaker.isolate());
+    if (what === 'trip') breaker.trip(TRIP_MS);
+    else if (what === 'isolate') holds.push(breaker.isolate());
     else if (what === 'release') holds.pop()?.dispose();
     else breaker.reset();
     model.control(what);

@@ -9,6 +9,7 @@ export { ChaosError, isChaosError } from './policy/errors.ts';
 export type { ChaosInjectEvent } from './policy/events.ts';
 export type { ChaosOptions } from './policy/options.ts';
 export { seededRandom } from './random/seeded-random.ts';
+export type { Capacity } from './server/capacity.ts';
 export { type ChaosServer, type ChaosServerOptions, startChaosServer } from './server/chaos-server.ts';
 export type {
   CompressedFault,

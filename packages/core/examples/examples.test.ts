@@ -3,6 +3,7 @@ import { isRejectedError } from '@sentinel/core';
 import { describe, expect, it } from 'vitest';
 import { maintenanceWindow } from './custom-policy.ts';
 import { loadProfile } from './deadline.ts';
+import { loadPrices } from './fallback.ts';
 import { deadlineWithManualClock } from './testing-with-manual-clock.ts';
 
 describe('README examples', () => {
@@ -33,9 +34,18 @@ describe('README examples', () => {
     expect(await deadlineWithManualClock()).toBe('TimeoutError');
   });
 
+  it('fallback.ts serves the last prices seen when the service fails, and an abort as an abort', async () => {
+    expect(await loadPrices(async () => ({ book: 12 }))).toEqual({ book: 12 });
+    expect(await loadPrices(() => Promise.reject(new Error('503')))).toEqual({ book: 12 });
+    const controller = new AbortController();
+    const reason = new Error('user left');
+    controller.abort(reason);
+    await expect(loadPrices(async () => ({ book: 13 }), controller.signal)).rejects.toBe(reason);
+  });
+
   it('the README shows each example exactly as it is in examples/', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const file of ['deadline.ts', 'custom-policy.ts', 'testing-with-manual-clock.ts']) {
+    for (const file of ['deadline.ts', 'custom-policy.ts', 'testing-with-manual-clock.ts', 'fallback.ts']) {
       const source = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').trim();
       expect(readme, `README block for examples/${file}`).toContain(
         `<!-- examples/${file} -->\n\`\`\`ts\n${source}\n\`\`\``,

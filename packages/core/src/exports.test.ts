@@ -20,6 +20,8 @@ describe('public exports', () => {
         "describeRule",
         "describeValue",
         "failure",
+        "fallback",
+        "isAborted",
         "isConfigError",
         "isNonRetryable",
         "isRejectedError",

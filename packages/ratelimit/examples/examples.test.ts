@@ -2,13 +2,23 @@ import { readFileSync } from 'node:fs';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, connect, describeRedis, uniquePrefix } from '../test/redis.ts';
+import { createSearchLimit } from './adaptive.ts';
 import { createApiClient } from './api-client.ts';
 import { partnerApi } from './bulkhead-and-window.ts';
 import { createPerHostLimiter } from './per-host.ts';
 import { paymentsLimit } from './redis.ts';
+import { partnerQuota } from './redis-window.ts';
 import { startWorkers } from './shared-across-workers.ts';
 
-const FILES = ['api-client.ts', 'per-host.ts', 'bulkhead-and-window.ts', 'shared-across-workers.ts', 'redis.ts'];
+const FILES = [
+  'api-client.ts',
+  'per-host.ts',
+  'bulkhead-and-window.ts',
+  'adaptive.ts',
+  'shared-across-workers.ts',
+  'redis.ts',
+  'redis-window.ts',
+];
 
 describe('README examples', () => {
   it('api-client.ts: a 429 with Retry-After pauses the bucket', async () => {
@@ -34,6 +44,15 @@ describe('README examples', () => {
     await clock.advance(500);
     await Promise.all(all);
     expect(done).toHaveLength(4);
+  });
+
+  it('adaptive.ts: ten 503s at once cut the limit once, by 10 %; the queue is bounded', async () => {
+    const lines: string[] = [];
+    const limit = createSearchLimit((line) => lines.push(line));
+    const overloaded = () => Promise.reject(Object.assign(new Error('HTTP 503'), { status: 503 }));
+    await Promise.all(Array.from({ length: 10 }, () => limit.execute(overloaded).catch(() => {})));
+    expect(lines).toEqual(['search concurrency 10 → 9 (overload)']);
+    expect(limit.status()).toMatchObject({ limit: 9, maxQueue: 200, overloads: 10, inFlight: 0 });
   });
 
   it('bulkhead-and-window.ts: runs calls under both limits', async () => {
@@ -73,5 +92,16 @@ describeRedis('README example redis.ts', () => {
     // The burst (20) is spent; the next call would wait ~5 ms, well within maxWaitMs.
     expect(await policy.execute(() => 'later')).toBe('later');
     expect(await redis.pttl(`${prefix}payments`)).toBeGreaterThan(0);
+  });
+
+  it('redis-window.ts: the fleet-wide hourly quota refuses the call over it, saying when to retry', async () => {
+    const { window, policy } = partnerQuota(redis, `${prefix}partner`);
+    const granted = await Promise.all(Array.from({ length: 5_000 }, () => window.tryAcquire()));
+    expect(granted.every(Boolean)).toBe(true);
+    const refused = await policy.execute(() => 'one too many').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'SENTINEL_RATE_LIMITED', reason: 'empty' });
+    // The oldest of the 5,000 leaves the window in about an hour.
+    expect((refused as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(3_590_000);
+    expect((await window.status()).used).toBe(5_000);
   });
 });

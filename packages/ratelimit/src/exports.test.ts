@@ -9,6 +9,7 @@ describe('public exports', () => {
       [
         "MAX_WINDOW_LIMIT",
         "RateLimitedError",
+        "adaptiveConcurrency",
         "concurrency",
         "epochClock",
         "isRateLimitedError",
@@ -24,7 +25,11 @@ describe('public exports', () => {
   it('@sentinel/ratelimit/redis', () => {
     expect(Object.keys(redis).sort()).toMatchInlineSnapshot(`
       [
+        "MAX_REDIS_WINDOW_LIMIT",
+        "MAX_REDIS_WINDOW_MS",
+        "SLIDING_WINDOW_SCRIPT",
         "TOKEN_BUCKET_SCRIPT",
+        "redisSlidingWindow",
         "redisTokenBucket",
       ]
     `);

@@ -1,8 +1,12 @@
 /**
- * `@sentinel/ratelimit`: token bucket, sliding window, bulkhead, per-key limits, a lock-free
- * limiter shared by worker threads, and `rateLimit()` to use any of them as a `Policy`.
+ * `@sentinel/ratelimit`: token bucket, sliding window, bulkhead, an adaptive bulkhead, per-key
+ * limits, a lock-free limiter shared by worker threads, and `rateLimit()` to use any of them as a
+ * `Policy`.
  * The distributed limiter on Redis lives under `@sentinel/ratelimit/redis`.
  */
+export { type AdaptiveConcurrency, adaptiveConcurrency } from './adaptive/adaptive-concurrency.ts';
+export type { AdaptiveConcurrencyStatus, LimitChangeEvent, LimitChangeReason } from './adaptive/events.ts';
+export type { AdaptiveAlgorithm, AdaptiveConcurrencyOptions } from './adaptive/options.ts';
 export { type Concurrency, type ConcurrencyStatus, concurrency } from './concurrency/concurrency.ts';
 export type { ConcurrencyOptions } from './concurrency/options.ts';
 export {

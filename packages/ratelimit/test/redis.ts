@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { describe, it } from 'vitest';
+import type { IORedisLike } from '../src/redis/client.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -64,4 +65,22 @@ export async function cleanup(client: Redis, prefix: string): Promise<void> {
     cursor = next;
     if (cursor === '0') return;
   }
+}
+
+/** The real client behind a counter of script runs (EVALSHA and EVAL): what a batch costs. */
+export function countingClient(client: Redis): { readonly client: IORedisLike; runs(): number } {
+  let runs = 0;
+  return {
+    client: {
+      evalsha: (sha, numKeys, ...args) => {
+        runs++;
+        return client.evalsha(sha, numKeys, ...args);
+      },
+      eval: (script, numKeys, ...args) => {
+        runs++;
+        return client.eval(script, numKeys, ...args);
+      },
+    },
+    runs: () => runs,
+  };
 }

@@ -15,6 +15,9 @@ export {
   equalJitter,
   exponential,
   fullJitter,
+  HedgeLostError,
+  hedge,
+  isHedgeLostError,
   type RetryOptions,
   type RetryPolicy,
   retry,
@@ -54,6 +57,7 @@ export {
   type Clock,
   ConfigError,
   compose,
+  fallback,
   isConfigError,
   isRejectedError,
   isSentinelError,
@@ -69,6 +73,7 @@ export {
 export { sentinelFetch } from '@sentinel/fetch';
 // rate limits
 export {
+  adaptiveConcurrency,
   concurrency,
   isRateLimitedError,
   keyed,
@@ -80,6 +85,7 @@ export {
 } from '@sentinel/ratelimit';
 // pools
 export {
+  createThreadPool,
   createWorkerPool,
   formatReport,
   isPoolClosedError,
@@ -90,6 +96,7 @@ export {
   loadTest,
   PoolClosedError,
   QueueFullError,
+  type ThreadPool,
   WorkerCrashedError,
   type WorkerPool,
   type WorkerPoolOptions,

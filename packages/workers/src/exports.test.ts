@@ -9,6 +9,7 @@ describe('public exports', () => {
         "PoolClosedError",
         "QueueFullError",
         "WorkerCrashedError",
+        "createThreadPool",
         "createWorkerPool",
         "formatReport",
         "isPoolClosedError",

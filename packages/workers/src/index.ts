@@ -22,9 +22,22 @@ export type {
   TimelineEntry,
   WorkerReport,
 } from './load-test/report.ts';
+export type { CloseOptions, RunOptions, WorkerPool } from './pool/api.ts';
+export { createWorkerPool } from './pool/create-worker-pool.ts';
 export type { TaskEndEvent, WorkerErrorEvent, WorkerPhase } from './pool/events.ts';
 export type { MapOptions, MapResult } from './pool/map.ts';
 export type { SetupContext, WorkerPoolOptions } from './pool/options.ts';
 export type { DurationStats, PoolStats, WorkerStats } from './pool/stats.ts';
 export type { TaskContext, TaskFunction } from './pool/task.ts';
-export { type CloseOptions, createWorkerPool, type RunOptions, type WorkerPool } from './pool/worker-pool.ts';
+export type {
+  HandlerName,
+  PayloadOf,
+  ResultOf,
+  ThreadPool,
+  ThreadPoolCloseOptions,
+  ThreadRunOptions,
+} from './threads/api.ts';
+export type { ThreadErrorEvent, ThreadPoolStats } from './threads/events.ts';
+export type { ThreadPoolOptions } from './threads/options.ts';
+export type { ThreadTaskContext } from './threads/thread-entry.ts';
+export { createThreadPool } from './threads/thread-pool.ts';

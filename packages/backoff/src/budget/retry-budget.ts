@@ -54,6 +54,16 @@ export interface RetryBudgetOptions {
   readonly clock?: Clock | undefined;
 }
 
+/** Whether `value` has a {@link RetryBudget}'s methods (any object with them will do). */
+export function isRetryBudget(value: unknown): value is RetryBudget {
+  const candidate = value as Partial<RetryBudget> | null | undefined;
+  return (
+    typeof candidate?.recordCall === 'function' &&
+    typeof candidate.tryRetry === 'function' &&
+    typeof candidate.status === 'function'
+  );
+}
+
 const BUCKETS = 10;
 const check = optionChecker('retryBudget');
 

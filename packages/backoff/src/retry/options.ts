@@ -11,7 +11,7 @@ import {
   systemClock,
   systemRandom,
 } from '@sentinel/core';
-import type { RetryBudget } from '../budget/retry-budget.ts';
+import { isRetryBudget, type RetryBudget } from '../budget/retry-budget.ts';
 import { fullJitter } from '../schedules/modifiers.ts';
 import { exponential } from '../schedules/shapes.ts';
 
@@ -125,14 +125,7 @@ export function resolveRetryOptions(options: RetryOptions | undefined): RetrySet
     check.fail('maxAttempts', maxAttempts, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
   }
   const budget = opts.budget;
-  if (
-    budget !== undefined &&
-    (typeof budget?.recordCall !== 'function' ||
-      typeof budget.tryRetry !== 'function' ||
-      typeof budget.status !== 'function')
-  ) {
-    check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
-  }
+  if (budget !== undefined && !isRetryBudget(budget)) check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
   const clock = check.clock('clock', opts.clock);
   return {
     maxAttempts,

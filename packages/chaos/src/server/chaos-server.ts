@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { optionChecker, type Random } from '@sentinel/core';
 import { seededRandom } from '../random/seeded-random.ts';
+import { type Capacity, refusalHeaders, validateCapacity } from './capacity.ts';
 import type { CompressedFault, Fault, Latency } from './faults.ts';
 import { compress, respond, type Scheduler } from './respond.ts';
 import { type ChaosStats, Counters } from './stats.ts';
@@ -34,6 +35,12 @@ export interface ChaosServerOptions {
    * @default 1_048_576
    */
   readonly maxEchoBytes?: number;
+  /**
+   * Serve at most this many requests at once and refuse the others at once (503 by default);
+   * change it at run time with {@link ChaosServer.setCapacity}.
+   * @default undefined (no limit)
+   */
+  readonly capacity?: Capacity | undefined;
 }
 
 /** A running chaos server. */
@@ -46,6 +53,11 @@ export interface ChaosServer {
   route(path: string, faults: Fault | readonly Fault[]): void;
   /** Sets the faults for every path without a route of its own (`[]` removes them). */
   setFaults(faults: Fault | readonly Fault[]): void;
+  /**
+   * Sets how many requests are served at once (`undefined` removes the limit). Requests already
+   * being served finish; the new limit applies to the next arrivals.
+   */
+  setCapacity(capacity: Capacity | undefined): void;
   /** A snapshot of the counters. */
   stats(): ChaosStats;
   /** Zeroes the counters (fault `times` counts are kept: use `route` to reset those). */
@@ -85,7 +97,7 @@ function sample(latency: Latency | undefined, random: Random): number {
  * @throws ConfigError for an invalid option or fault.
  */
 export async function startChaosServer(options: ChaosServerOptions = {}): Promise<ChaosServer> {
-  const opts = check.options(options, ['host', 'port', 'seed', 'routes', 'faults', 'maxEchoBytes']);
+  const opts = check.options(options, ['host', 'port', 'seed', 'routes', 'faults', 'maxEchoBytes', 'capacity']);
   const host = opts.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') check.fail('host', host, 'a host name or address');
   const port = check.integer('port', opts.port, { min: 0, max: 65_535 }, 0);
@@ -94,6 +106,9 @@ export async function startChaosServer(options: ChaosServerOptions = {}): Promis
   const routes = new Map<string, Route>();
   for (const [path, faults] of Object.entries(opts.routes ?? {})) routes.set(path, toRoute(faults, `routes[${path}]`));
   let fallback = toRoute(opts.faults ?? [], 'faults');
+  let capacity = opts.capacity === undefined ? undefined : validateCapacity(opts.capacity, 'capacity');
+  // Requests being served now (admitted and not yet finished or aborted).
+  let inFlight = 0;
 
   let counters = new Counters();
   const sockets = new Set<Socket>();
@@ -139,6 +154,22 @@ export async function startChaosServer(options: ChaosServerOptions = {}): Promis
     const path = (request.url ?? '/').split('?')[0] as string;
     const key = request.headers['idempotency-key'];
     counters.request(request.method ?? '', path, typeof key === 'string' ? key : undefined);
+    const limit = capacity;
+    if (limit !== undefined && inFlight >= limit.maxInFlight) {
+      counters.overCapacity++;
+      // Read the request first (see below), then refuse it at once, without any route's faults.
+      for await (const _ of request as AsyncIterable<Buffer>) {
+        // discarded
+      }
+      if (closed) return;
+      response.writeHead(limit.status ?? 503, refusalHeaders(limit)).end(`chaos: over capacity (${limit.maxInFlight})`);
+      return;
+    }
+    inFlight++;
+    if (inFlight > counters.peakInFlight) counters.peakInFlight = inFlight;
+    response.once('close', () => {
+      inFlight--;
+    });
     const fault = pick(path);
     counters.fault(fault.type);
     // Read the whole request first: a server that answers mid-upload confuses every client.
@@ -207,6 +238,9 @@ export async function startChaosServer(options: ChaosServerOptions = {}): Promis
     setFaults(faults) {
       fallback = toRoute(faults, 'faults');
     },
+    setCapacity(value) {
+      capacity = value === undefined ? undefined : validateCapacity(value, 'setCapacity');
+    },
     stats() {
       let received = 0;
       let sent = 0;
@@ -214,10 +248,11 @@ export async function startChaosServer(options: ChaosServerOptions = {}): Promis
         received += socket.bytesRead;
         sent += socket.bytesWritten;
       }
-      return counters.snapshot(received, sent);
+      return counters.snapshot(received, sent, inFlight);
     },
     resetStats() {
       counters = new Counters();
+      counters.peakInFlight = inFlight;
       // Live sockets' past bytes are subtracted, so the next snapshot counts from now.
       for (const socket of sockets) {
         counters.closedBytesReceived -= socket.bytesRead;

@@ -20,6 +20,12 @@ export interface ChaosStats {
   readonly bytesReceived: number;
   /** Bytes written to every socket. */
   readonly bytesSent: number;
+  /** Requests being served now (refusals over capacity are not counted). */
+  readonly inFlight: number;
+  /** The most requests served at once. */
+  readonly peakInFlight: number;
+  /** Requests refused because `capacity.maxInFlight` requests were being served. */
+  readonly overCapacity: number;
 }
 
 /** Mutable counters behind {@link ChaosStats}; the server snapshots them on read. */
@@ -33,6 +39,8 @@ export class Counters {
   connections = 0;
   closedBytesReceived = 0;
   closedBytesSent = 0;
+  peakInFlight = 0;
+  overCapacity = 0;
 
   request(method: string, path: string, key: string | undefined): void {
     this.requests++;
@@ -46,7 +54,7 @@ export class Counters {
     this.faults[type] = (this.faults[type] ?? 0) + 1;
   }
 
-  snapshot(liveReceived: number, liveSent: number): ChaosStats {
+  snapshot(liveReceived: number, liveSent: number, inFlight: number): ChaosStats {
     return {
       requests: this.requests,
       byMethod: { ...this.byMethod },
@@ -57,6 +65,9 @@ export class Counters {
       connections: this.connections,
       bytesReceived: this.closedBytesReceived + liveReceived,
       bytesSent: this.closedBytesSent + liveSent,
+      inFlight,
+      peakInFlight: this.peakInFlight,
+      overCapacity: this.overCapacity,
     };
   }
 }

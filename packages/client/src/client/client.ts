@@ -2,6 +2,7 @@ import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@s
 import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, InvalidRequestError } from '../errors.ts';
+import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
@@ -54,6 +55,7 @@ class SentinelClient implements Client {
   readonly #penalize: ((ms: number) => void) | undefined;
   #static: Policy | undefined;
   #perBreaker: WeakMap<Policy, Policy> | undefined;
+  #hedged: HedgedPipelines | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
 
@@ -139,8 +141,10 @@ class SentinelClient implements Client {
     let exchange: Exchange;
     let repeatable: boolean;
     let throwOnHttpError: boolean;
+    let hedge: Policy | undefined;
     try {
       ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
+      hedge = hedgeFor(init.hedge, repeatable, o.hedge);
     } catch (error) {
       counters.fail(error);
       return Promise.reject(error);
@@ -178,13 +182,17 @@ class SentinelClient implements Client {
       wallClock: o.wallClock,
       isClosed: () => this.#closed,
       signal: caller,
-      readContextSignal: o.policies.length > 0,
+      // A hedged request's attempts read their signals too: a losing attempt must be aborted.
+      readContextSignal: o.policies.length > 0 || hedge !== undefined,
       start,
       trace,
     });
     let policy: Policy;
     try {
-      if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
+      if (hedge !== undefined) {
+        this.#hedged ??= new HedgedPipelines();
+        policy = this.#hedged.get(hedge, o.breakers?.for(exchange.request.origin), o);
+      } else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
       else {
         this.#static ??= this.#pipelineFor(undefined);
         policy = this.#static;
@@ -307,7 +315,8 @@ class SentinelClient implements Client {
 
 /**
  * Creates a resilient HTTP client on undici. Policies are any `Policy` values, composed
- * retry → breaker (per origin) → rate limiter → `policies` → transport; the transport makes them
+ * retry → hedge (requests that may be repeated) → breaker (per origin) → rate limiter →
+ * `policies` → transport; the transport makes them
  * HTTP-correct (see the README: retryable statuses become failures carrying Retry-After, other
  * statuses never trip a breaker, requests that must not be repeated are marked non-retryable).
  *

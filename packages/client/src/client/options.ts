@@ -146,6 +146,14 @@ export interface ClientOptions extends PolicyOptions {
    */
   readonly idempotencyKey?: boolean;
   /**
+   * A hedge (`hedge()` from `@sentinel/backoff`, or any `Policy` that runs attempts in parallel)
+   * for every request that may be repeated — an idempotent method, or an idempotency key — placed
+   * retry → **hedge** → breaker → rate limit → `policies` → timeout. Other requests are never
+   * hedged. Losing attempts are aborted: their requests and bodies are destroyed.
+   * @default undefined (no hedging)
+   */
+  readonly hedge?: Policy;
+  /**
    * Monotonic time for timings and the total deadline.
    * @default systemClock
    */
@@ -166,6 +174,12 @@ export interface RequestOptions {
   /** A JSON body (sets content-type); exclusive with `body`. */
   readonly json?: unknown;
   readonly signal?: AbortSignal;
+  /**
+   * `false`: do not hedge this request; a policy: hedge it with that one instead of the client's
+   * `hedge`. Only for a request that may be repeated (else an `InvalidRequestError`, nothing sent).
+   * @default the client's `hedge`
+   */
+  readonly hedge?: Policy | false;
   /** Override the client's timeouts (connectMs excepted). */
   readonly timeouts?: Omit<Timeouts, 'connectMs'>;
   /** Return a streaming body instead of a buffered one. */

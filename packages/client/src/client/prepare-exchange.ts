@@ -14,6 +14,7 @@ const REQUEST_KEYS = [
   'body',
   'json',
   'signal',
+  'hedge',
   'timeouts',
   'stream',
   'throwOnHttpError',

@@ -28,6 +28,7 @@ export interface ResolvedClientOptions {
   readonly sensitiveHeaders: readonly string[];
   readonly throwOnHttpError: boolean;
   readonly retry: Policy | undefined;
+  readonly hedge: Policy | undefined;
   readonly breakers: BreakerResolver | undefined;
   readonly rateLimit: Policy | undefined;
   readonly policies: readonly Policy[];
@@ -41,6 +42,7 @@ export interface ResolvedClientOptions {
 
 const KNOWN: readonly (keyof ClientOptions)[] = [
   ...POLICY_OPTION_KEYS,
+  'hedge',
   'baseUrl',
   'allowAbsoluteUrls',
   'headers',
@@ -139,6 +141,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     sensitiveHeaders: sensitive.map((n) => n.toLowerCase()),
     throwOnHttpError: check.boolean('throwOnHttpError', opts.throwOnHttpError, true),
     retry: policy(check, 'retry', opts.retry),
+    hedge: policy(check, 'hedge', opts.hedge),
     breakers:
       opts.breaker === undefined
         ? undefined

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AttemptScope, abortSignalOf, contextFor } from './context.ts';
+import { AttemptScope, abortSignalOf, contextFor, isAborted } from './context.ts';
 
 describe('contextFor', () => {
   it('returns an enclosing context unchanged, so inner policies allocate nothing', () => {
@@ -173,5 +173,59 @@ describe('abortSignalOf, for scopes aborted only after they settle (a retry’s 
     const scope = new AttemptScope(undefined, 1, settledOnly);
     scope.abort(new Error('superseded'));
     expect(abortSignalOf(scope)?.aborted).toBe(true);
+  });
+});
+
+describe('isAborted', () => {
+  const abortedSignal = () => {
+    const controller = new AbortController();
+    controller.abort('gone');
+    return controller.signal;
+  };
+
+  it('answers for options, pass-through contexts and scopes, aborted or not', () => {
+    const live = new AbortController().signal;
+    expect(isAborted(undefined)).toBe(false);
+    expect(isAborted({})).toBe(false);
+    expect(isAborted({ signal: live })).toBe(false);
+    expect(isAborted({ signal: abortedSignal() })).toBe(true);
+    expect(isAborted(contextFor(undefined))).toBe(false);
+    expect(isAborted(contextFor({ signal: abortedSignal() }))).toBe(true);
+    expect(isAborted(new AttemptScope(undefined))).toBe(false);
+    const scope = new AttemptScope(undefined);
+    scope.abort('superseded');
+    expect(isAborted(scope)).toBe(true);
+  });
+
+  it('sees a parent abort through a scope whose signal was never read (regression: AttemptScope.aborted said false)', () => {
+    const controller = new AbortController();
+    const outer = new AttemptScope({ signal: controller.signal });
+    const inner = new AttemptScope(outer);
+    controller.abort('gone');
+    expect(inner.aborted).toBe(true);
+    expect(isAborted(inner)).toBe(true);
+    expect(inner.signal.reason).toBe('gone');
+  });
+
+  it('builds no signal to answer', () => {
+    let reads = 0;
+    const parent = {
+      get signal() {
+        reads++;
+        return abortedSignal();
+      },
+    };
+    const scope = new AttemptScope(parent);
+    expect(isAborted(contextFor(scope))).toBe(true);
+    // The plain parent's signal is read; no scope built one of its own (that would read it again).
+    expect(reads).toBe(1);
+  });
+
+  it('a disposed scope no longer follows its parent', () => {
+    const controller = new AbortController();
+    const scope = new AttemptScope({ signal: controller.signal });
+    scope.dispose();
+    controller.abort('late');
+    expect(scope.aborted).toBe(false);
   });
 });

@@ -32,6 +32,24 @@ export function abortSignalOf(context: ExecutionContext): AbortSignal | undefine
   return context.signal;
 }
 
+/**
+ * Whether the call `options` describe (an options object or a context) is already aborted, read
+ * without building a signal. Policies check it before anything else: a call whose caller has
+ * already given up is refused with the signal's reason, its work never runs and nothing is taken
+ * (a permit, a probe slot), as `fetch` and `signal.throwIfAborted()` do.
+ *
+ * @example
+ * if (isAborted(options)) return Promise.reject(options.signal.reason);
+ */
+export function isAborted(
+  options: ExecuteOptions | undefined,
+): options is ExecuteOptions & { readonly signal: AbortSignal } {
+  if (options === undefined) return false;
+  if (options instanceof PassThroughContext) return options.callerSignal?.aborted === true;
+  if (options instanceof AttemptScope) return options.aborted;
+  return options.signal?.aborted === true;
+}
+
 // Module-private: how abortSignalOf asks a scope for the signal that can abort it while it runs.
 const RUNNING_SIGNAL = Symbol('runningSignal');
 
@@ -118,9 +136,14 @@ export class AttemptScope implements ExecutionContext {
     return this.#parent?.onDecision;
   }
 
-  /** Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. */
+  /**
+   * Whether this attempt was aborted, by the parent or by {@link AttemptScope.abort}. Answers
+   * without building a signal: a scope whose signal was never read asks its parent.
+   */
   get aborted(): boolean {
-    return this.#aborted || (this.#controller?.signal.aborted ?? false);
+    if (this.#aborted) return true;
+    if (this.#controller !== undefined) return this.#controller.signal.aborted;
+    return !this.#disposed && isAborted(this.#parent);
   }
 
   get signal(): AbortSignal {

@@ -28,6 +28,16 @@ describe('pipeline', () => {
     expect(log).toEqual(['retry', 'breaker', 'rateLimit', 'bulkhead', 'chaos', 'work']);
   });
 
+  it('puts a hedge inside the retry and outside the breaker and the limiter', async () => {
+    const log: string[] = [];
+    const [retry, hedge, breaker, rateLimit] = ['retry', 'hedge', 'breaker', 'rateLimit'].map((n) => named(n, log));
+    const stack = pipeline({ rateLimit, breaker, hedge, retry } as Parameters<typeof pipeline>[0]);
+    expect(stack.policies).toEqual([retry, hedge, breaker, rateLimit]);
+    await stack.execute(() => log.push('work'));
+    expect(log).toEqual(['retry', 'hedge', 'breaker', 'rateLimit', 'work']);
+    expect(() => pipeline({ hedge: 1 as never })).toThrow('pipeline: "hedge" must be a policy');
+  });
+
   it('skips the layers left out, and with none runs the work as it is', async () => {
     const breaker = named('breaker', []);
     expect(pipeline({ breaker }).policies).toEqual([breaker]);

@@ -8,6 +8,11 @@ import type { Policy } from './policy.ts';
 export interface PipelineOptions {
   /** Outermost: runs the whole stack again on a retryable failure. */
   readonly retry?: Policy | undefined;
+  /**
+   * Runs attempts in parallel (a `hedge()` from `@sentinel/backoff`), inside the retry and
+   * outside the breaker and the limiter, so every hedged attempt is admitted and judged.
+   */
+  readonly hedge?: Policy | undefined;
   /** Refuses calls fast while the dependency is failing; sees every attempt. */
   readonly breaker?: Policy | undefined;
   /** Admits attempts at the rate the dependency allows. */
@@ -21,13 +26,15 @@ export interface PipelineOptions {
 }
 
 const check = optionChecker('pipeline');
-const KNOWN = ['retry', 'breaker', 'rateLimit', 'policies', 'timeout', 'clock'];
+const KNOWN = ['retry', 'hedge', 'breaker', 'rateLimit', 'policies', 'timeout', 'clock'];
 
 /**
  * Composes the named layers in the order that makes each one see what it should:
- * retry → circuit breaker → rate limiter → `policies` → per-attempt timeout → the work.
+ * retry → hedge → circuit breaker → rate limiter → `policies` → per-attempt timeout → the work.
  *
  * - the retry is outermost, so a retried attempt passes the breaker and the limiter again;
+ * - a hedge sits inside the retry and outside the breaker and the limiter, so each of its parallel
+ *   attempts takes a permit and is judged by the breaker, and a call it gave up on may be retried;
  * - the breaker sits outside the limiter, so an open circuit does not spend rate-limit tokens;
  * - the timeout is innermost, so it bounds one attempt, not the backoff waits between attempts
  *   (wrap the result in another `timeout` for a whole-call deadline).
@@ -39,7 +46,7 @@ const KNOWN = ['retry', 'breaker', 'rateLimit', 'policies', 'timeout', 'clock'];
 export function pipeline(options: PipelineOptions = {}): ComposedPolicy {
   const opts = check.options(options, KNOWN);
   const layers: Policy[] = [];
-  for (const name of ['retry', 'breaker', 'rateLimit'] as const) {
+  for (const name of ['retry', 'hedge', 'breaker', 'rateLimit'] as const) {
     const layer = opts[name];
     if (layer !== undefined) layers.push(checkPolicy(name, layer));
   }

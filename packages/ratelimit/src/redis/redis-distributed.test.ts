@@ -1,56 +1,19 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@sentinel/core';
 import { afterAll, expect, it } from 'vitest';
+import { spawnChild } from '../../test/child-process.ts';
 import { cleanup, connect, describeRedis, REDIS_URL, uniquePrefix } from '../../test/redis.ts';
 import { epochClock } from '../shared/epoch-clock.ts';
 import type { StoreErrorMode } from './options.ts';
+import { redisSlidingWindow } from './redis-sliding-window.ts';
 import { redisTokenBucket } from './redis-token-bucket.ts';
+import { TICKS_PER_MS } from './script.ts';
 
 const child = fileURLToPath(new URL('../../test/fixtures/fairness-child.ts', import.meta.url));
 
 interface ChildResult {
   readonly granted: number;
   readonly errors: number;
-}
-
-/** Spawns a child; `ready` resolves once it is connected, `start(at)` starts it and resolves with its result. */
-function spawnChild(env: Record<string, string>) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sentinel/source', child], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (chunk: Buffer) => (err += chunk));
-  // Bounded: a child that hangs is killed.
-  const guard = new AbortController();
-  systemClock.sleep(60_000, guard.signal).then(
-    () => proc.kill('SIGKILL'),
-    () => {},
-  );
-  const closed = new Promise<string>((resolve, reject) => {
-    proc.on('close', (code) => {
-      guard.abort();
-      if (code === 0) resolve(out);
-      else reject(new Error(`child exited with ${code}: ${err}`));
-    });
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      if (out.startsWith('ready\n')) resolve();
-    });
-    closed.catch(reject);
-  });
-  return {
-    ready,
-    async start(at: number): Promise<ChildResult> {
-      proc.stdin.end(`${at}\n`);
-      const lines = (await closed).trim().split('\n');
-      return JSON.parse(lines[lines.length - 1] as string) as ChildResult;
-    },
-  };
 }
 
 const sleep = (ms: number) => systemClock.sleep(ms);
@@ -78,10 +41,10 @@ describeRedis('redisTokenBucket across processes and failures', () => {
       CAPACITY: String(capacity),
       DURATION_MS: String(durationMs),
     };
-    const children = [1, 2, 3, 4].map(() => spawnChild(env));
+    const children = [1, 2, 3, 4].map(() => spawnChild(child, env));
     await Promise.all(children.map((c) => c.ready));
     const startAt = epochClock.now() + 200;
-    const results = await Promise.all(children.map((c) => c.start(startAt)));
+    const results = await Promise.all(children.map((c) => c.finish<ChildResult>(String(startAt))));
     const total = results.reduce((sum, r) => sum + r.granted, 0);
     const limit = capacity + (rate * durationMs) / 1000;
     expect(results.every((r) => r.errors === 0)).toBe(true);
@@ -90,15 +53,71 @@ describeRedis('redisTokenBucket across processes and failures', () => {
     for (const r of results) expect(r.granted / total).toBeGreaterThanOrEqual(0.15);
   });
 
-  it.each<[StoreErrorMode, boolean[], string]>([
-    ['fail-closed', [false, false, false, false], 'store-unavailable'],
-    ['fail-open', [true, true, true, true], 'granted'],
+  it('4 child processes sharing 40 per 250 ms in an exact sliding window for 2 s: no window of Redis time ever holds more', {
+    timeout: 30_000,
+  }, async () => {
+    const limit = 40;
+    const windowMs = 250;
+    const durationMs = 2_000;
+    const key = `${prefix}window`;
+    const env = {
+      REDIS_URL,
+      KEY: key,
+      KIND: 'window',
+      LIMIT: String(limit),
+      WINDOW_MS: String(windowMs),
+      DURATION_MS: String(durationMs),
+    };
+    const children = [1, 2, 3, 4].map(() => spawnChild(child, env));
+    await Promise.all(children.map((c) => c.ready));
+    const startAt = epochClock.now() + 200;
+    const running = Promise.all(children.map((c) => c.finish<ChildResult>(String(startAt))));
+    // Every permit stays in the log for a whole window: reading it more often than that sees each
+    // one. Bounded by count and by the children's end.
+    const seen = new Set<string>();
+    let done = false;
+    void running.finally(() => {
+      done = true;
+    });
+    for (let i = 0; i < 1_000 && !done; i++) {
+      for (const member of await admin.zrange(key, 0, -1)) seen.add(member);
+      await sleep(windowMs / 5);
+    }
+    const results = await running;
+    for (const member of await admin.zrange(key, 0, -1)) seen.add(member);
+    const total = results.reduce((sum, r) => sum + r.granted, 0);
+    expect(results.every((r) => r.errors === 0)).toBe(true);
+    // Nothing lost, nothing invented: the log holds exactly the permits the children got.
+    expect(seen.size).toBe(total);
+    // Exact: for every permit, the permits in the window ending at it (itself included) <= limit.
+    const times = [...seen].map(Number).sort((a, b) => a - b);
+    const windowTicks = windowMs * TICKS_PER_MS;
+    let from = 0;
+    let busiest = 0;
+    for (let to = 0; to < times.length; to++) {
+      while ((times[from] as number) <= (times[to] as number) - windowTicks) from++;
+      busiest = Math.max(busiest, to - from + 1);
+    }
+    expect(busiest).toBe(limit);
+    // Saturated: limit at the start and again each window, up to the end.
+    const most = limit * (Math.floor(durationMs / windowMs) + 1);
+    expect(total).toBeLessThanOrEqual(most);
+    expect(total).toBeGreaterThanOrEqual(most - limit);
+  });
+
+  it.each<[string, StoreErrorMode, boolean[], string]>([
+    ['redisTokenBucket', 'fail-closed', [false, false, false, false], 'store-unavailable'],
+    ['redisTokenBucket', 'fail-open', [true, true, true, true], 'granted'],
     // The local fallback: capacity 8 x localShare 0.25 = 2 local tokens, then nothing.
-    ['local', [true, true, false, false], 'max-wait'],
+    ['redisTokenBucket', 'local', [true, true, false, false], 'max-wait'],
+    ['redisSlidingWindow', 'fail-closed', [false, false, false, false], 'store-unavailable'],
+    ['redisSlidingWindow', 'fail-open', [true, true, true, true], 'granted'],
+    // The local fallback: limit 8 x localShare 0.25 = 2 local permits per window, then nothing.
+    ['redisSlidingWindow', 'local', [true, true, false, false], 'max-wait'],
   ])(
-    'CLIENT KILL mid-run with %s: the mode is honoured while down, and Redis is used again after reconnect',
+    '%s: CLIENT KILL mid-run with %s: the mode is honoured while down, and Redis is used again after reconnect',
     { timeout: 20_000 },
-    async (mode, whileDown, acquireWhileDown) => {
+    async (kind, mode, whileDown, acquireWhileDown) => {
       const client = connect({
         enableOfflineQueue: false,
         autoResendUnfulfilledCommands: false,
@@ -106,15 +125,17 @@ describeRedis('redisTokenBucket across processes and failures', () => {
         lazyConnect: true,
       });
       await client.connect();
-      const bucket = redisTokenBucket({
+      const common = {
         redis: client,
-        key: `${prefix}kill-${mode}`,
-        capacity: 8,
-        refillPerSecond: 0.001,
+        key: `${prefix}kill-${kind}-${mode}`,
         onStoreError: mode,
         localShare: 0.25,
         retryStoreAfterMs: 1_000,
-      });
+      };
+      const bucket =
+        kind === 'redisTokenBucket'
+          ? redisTokenBucket({ ...common, capacity: 8, refillPerSecond: 0.001 })
+          : redisSlidingWindow({ ...common, limit: 8, windowMs: 600_000 });
       const events: string[] = [];
       bucket.onStoreDown(({ onStoreError }) => events.push(`down:${onStoreError}`));
       bucket.onStoreUp(() => events.push('up'));
@@ -148,7 +169,8 @@ describeRedis('redisTokenBucket across processes and failures', () => {
       const status = await bucket.status();
       expect(status.store).toBe('up');
       // The Redis state survived the outage: the first grant and the probe came out of 8.
-      expect(status.tokens).toBeLessThanOrEqual(6.01);
+      if ('tokens' in status) expect(status.tokens).toBeLessThanOrEqual(6.01);
+      else expect(status.used).toBeGreaterThanOrEqual(2);
       client.disconnect();
     },
   );

@@ -4,7 +4,7 @@ import { afterAll, expect, it } from 'vitest';
 import { cleanup, connect, describeRedis, REDIS_URL, uniquePrefix } from '../../test/redis.ts';
 import { rateLimit } from '../rate-limit/rate-limit.ts';
 import { redisTokenBucket } from './redis-token-bucket.ts';
-import { TOKEN_BUCKET_SHA } from './script.ts';
+import { EPOCH_SECONDS, TICKS_PER_MS, TOKEN_BUCKET_SHA } from './script.ts';
 
 describeRedis('redisTokenBucket on a real Redis', () => {
   const prefix = uniquePrefix('bucket');
@@ -38,16 +38,47 @@ describeRedis('redisTokenBucket on a real Redis', () => {
     expect(status.tokens).toBeLessThan(3.01);
   });
 
-  it('sets a TTL on its key: the key vanishes once the bucket would be full again', async () => {
+  it('sets a TTL on its key: the key vanishes within the second the bucket is full again', async () => {
     const k = key();
-    const bucket = redisTokenBucket({ redis, key: k, capacity: 2, refillPerSecond: 1 });
+    const bucket = redisTokenBucket({ redis, key: k, capacity: 10, refillPerSecond: 1 });
     await bucket.tryAcquire(2);
+    // Full again in 2 s: the key expires at the end of that second.
     const ttl = await redis.pttl(k);
-    expect(ttl).toBeGreaterThan(1_000);
-    expect(ttl).toBeLessThanOrEqual(2_002);
+    expect(ttl).toBeGreaterThan(1_900);
+    expect(ttl).toBeLessThanOrEqual(3_000);
+    // A TAT in a later second moves the expiry (EXAT); within the same second it is kept (KEEPTTL).
+    await bucket.tryAcquire(5);
+    const later = await redis.pttl(k);
+    expect(later).toBeGreaterThan(6_900);
+    expect(later).toBeLessThanOrEqual(8_000);
     const idle = redisTokenBucket({ redis, key: key(), capacity: 2, refillPerSecond: 1 });
     await idle.status();
     expect(await redis.exists(idle.key)).toBe(0);
+  });
+
+  it('stores the TAT as one integer (ticks since the script epoch), rounded against the caller', async () => {
+    const k = key();
+    // 3 tokens/s: 5,333,333.33... ticks per token, never a whole number.
+    const bucket = redisTokenBucket({ redis, key: k, capacity: 3, refillPerSecond: 3 });
+    expect(await bucket.tryAcquire(3)).toBe(true);
+    const stored = await redis.get(k);
+    expect(stored).toMatch(/^\d+$/);
+    expect(await bucket.tryAcquire()).toBe(false);
+    // Three tokens of debt, within a millisecond of Redis's now (the value is ticks of 1/16 µs).
+    const [seconds = 0, micros = 0] = (await redis.time()).map(Number);
+    const now = (seconds - EPOCH_SECONDS) * 16e6 + micros * 16;
+    const debtMs = (Number(stored) - now) / TICKS_PER_MS;
+    expect(debtMs).toBeGreaterThan(1_000 - 50);
+    expect(debtMs).toBeLessThanOrEqual(1_000);
+  });
+
+  it('a key holding a value that is not a number counts as a full bucket and is overwritten', async () => {
+    const k = key();
+    await redis.set(k, 'not a number', 'PX', 60_000);
+    const bucket = redisTokenBucket({ redis, key: k, capacity: 2, refillPerSecond: 0.001 });
+    expect(await bucket.tryAcquire(2)).toBe(true);
+    expect(await bucket.tryAcquire()).toBe(false);
+    expect(await redis.get(k)).toMatch(/^\d+$/);
   });
 
   it('acquire reserves in one round trip and waits the time Redis gave', async () => {

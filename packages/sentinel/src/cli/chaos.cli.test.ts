@@ -26,7 +26,7 @@ describe('http-sentinel (built bin)', () => {
       expect(sub.code, command).toBe(0);
       expect(sub.stdout.indexOf('Examples:'), command).toBeLessThan(sub.stdout.indexOf('Options:'));
     }
-  });
+  }, 120_000);
 
   it('no command: the help on stderr and exit 2; an unknown command or flag: one line naming it, exit 2', async () => {
     const none = await runCli([]);
@@ -51,7 +51,7 @@ describe('http-sentinel (built bin)', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(result.stdout).toBe('');
     }
-  });
+  }, 120_000);
 
   it('chaos: prints its URL, injects the profile faults (seeded), and shuts down on SIGINT', async () => {
     const cli = spawnCli(['chaos', '--profile', 'flaky', '--seed', '7', '--fault', '418,times=1']);
@@ -76,15 +76,31 @@ describe('http-sentinel (built bin)', () => {
     await expect(request(`${url}/after`)).rejects.toThrow(); // nothing listens any more
   }, 60_000);
 
-  it('chaos --profile outage: takes every path down on a cycle and says so', async () => {
-    const cli = spawnCli(['chaos', '--profile', 'outage']);
+  it('chaos --profile outage: takes every path down on a cycle, brings it back, and says so', async () => {
+    const cli = spawnCli(['chaos', '--profile', 'outage', '--outage', '300ms/900ms']);
     const url = await firstLine(cli.stdout);
-    const response = await request(`${url}/x`);
-    expect(response.statusCode).toBe(200);
-    await response.body.dump();
+    const seen: number[] = [];
+    const status = async () => {
+      const response = await request(`${url}/x`);
+      await response.body.dump();
+      seen.push(response.statusCode);
+      return response.statusCode;
+    };
+    await vi.waitFor(async () => expect(await status()).toBe(503), { timeout: 20_000, interval: 25 });
+    await vi.waitFor(async () => expect(await status()).toBe(200), { timeout: 20_000, interval: 25 });
+    expect(seen.at(-1)).toBe(200);
     cli.child.kill('SIGTERM');
     expect((await cli.done).code).toBe(0);
-    expect(cli.stderr()).toContain('healthy for 7 s');
+    expect(cli.stderr()).toContain('every path answers 503 for 0.3 s in every 0.9 s');
+    expect(cli.stderr()).toContain('recovered');
+  }, 60_000);
+
+  it('chaos --outage that is not DOWN/EVERY with DOWN shorter: exit 2 naming --outage', async () => {
+    for (const value of ['3s', '10s/3s', 'x/10s', '3s/']) {
+      const result = await runCli(['chaos', '--outage', value]);
+      expect(result.code, value).toBe(2);
+      expect(result.stderr, value).toContain('--outage');
+    }
   }, 60_000);
 
   it('chaos --port in use: one line and exit 2', async () => {

@@ -6,9 +6,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from './args.ts';
-import { chaosCommand } from './commands/chaos.ts';
-import { loadCommand } from './commands/load.ts';
-import { scrapeCommand } from './commands/scrape.ts';
 import { MAIN_HELP } from './help.ts';
 import { holdProcessOpen } from './hold-open.ts';
 import { paint, processTerminal, type Terminal } from './terminal.ts';
@@ -31,10 +28,13 @@ function version(): string {
   return 'unknown';
 }
 
-const COMMANDS: Readonly<Record<string, (args: readonly string[], term: Terminal) => Promise<number>>> = {
-  load: loadCommand,
-  scrape: scrapeCommand,
-  chaos: chaosCommand,
+type Command = (args: readonly string[], term: Terminal) => Promise<number>;
+
+// Loaded on demand: `--help` and `--version` need none of the HTTP stack, and start faster for it.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  load: () => import('./commands/load.ts').then((m) => m.loadCommand),
+  scrape: () => import('./commands/scrape.ts').then((m) => m.scrapeCommand),
+  chaos: () => import('./commands/chaos.ts').then((m) => m.chaosCommand),
 };
 
 /** Runs the CLI for `argv` (without `node` and the script) and resolves with the exit code. */
@@ -49,14 +49,14 @@ export async function run(argv: readonly string[], term: Terminal = processTermi
       term.out.write(`${version()}\n`);
       return 0;
     }
-    const command = COMMANDS[first];
-    if (command === undefined) {
+    const load = COMMANDS[first];
+    if (load === undefined) {
       const what = first.startsWith('-') ? 'flag' : 'command';
       throw new UsageError(`unknown ${what} "${first}"; commands: load, scrape, chaos (see http-sentinel --help)`);
     }
     const release = holdProcessOpen();
     try {
-      return await command(rest, term);
+      return await (await load())(rest, term);
     } finally {
       release();
     }

@@ -49,6 +49,8 @@ Options:
   -h, --help             this help
 
 A POST or PATCH is retried only with an idempotency key: pass -H 'idempotency-key: …'.
+A request refused by an open breaker counts as a failure (SENTINEL_CIRCUIT_OPEN) and its worker
+pauses 1 ms before the next one, so it cannot starve the others.
 Progress goes to stderr (a live line on a terminal, a plain line every 5 s otherwise);
 the report table goes to stderr with --json, to stdout without it.
 
@@ -85,6 +87,7 @@ your own code against failures. Prints its URL on stdout; Ctrl-C stops it (exit 
 Examples:
   http-sentinel chaos --profile flaky
   http-sentinel chaos --port 8080 --profile outage
+  http-sentinel chaos --profile flaky --outage 2s/30s                 # flaky, and down 2 s every 30 s
   http-sentinel chaos --fault 503,rate=0.2 --fault reset-before-headers,rate=0.05 --seed 7
   http-sentinel chaos --fault rate-limit,retryAfter=2,rate=0.1 --fault echo,latencyMs=5-50
 
@@ -103,8 +106,10 @@ Options:
                          reset-mid-body, hang, slow-body, truncated-body, oversized-body,
                          compressed, redirect, echo. Keys: rate (0–1), times, latencyMs (N or
                          MIN-MAX), and the type's own fields (retryAfter, size, bytesPerSecond…)
+      --outage DOWN/EVERY  every path answers 503 for DOWN in every EVERY, e.g. 3s/10s
+                         (the outage profile's cycle; also works alone or with faults)
   -h, --help             this help
 
-Without a profile or a fault, every request is echoed as JSON.
+Without a profile, a fault or an outage, every request is echoed as JSON.
 
 ${EXIT_CODES}`;

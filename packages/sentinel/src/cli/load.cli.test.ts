@@ -84,6 +84,18 @@ describe('http-sentinel load (built bin)', () => {
     expect(result.stderr).toMatch(/success rate 0\.00 % is below --min-success 50 %/);
   }, 60_000);
 
+  it('regression: a worker whose breaker is open does not spin on fast rejections and starve the others', async () => {
+    server.route('/down', [{ type: 'status', status: 503 }]);
+    const result = await runCli(['load', `${server.url}/down`, '-w', '6', '-d', '2s', '--preset', 'hft', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as LoadTestReport;
+    // Every worker got its 3 failures in and tripped its own breaker (before the fix, the first
+    // to trip ran on microtasks alone and the others stalled with a request or two each).
+    expect(new Set(report.breakerTransitions.filter((t) => t.to === 'open').map((t) => t.workerIndex)).size).toBe(6);
+    expect(report.errors.SENTINEL_CIRCUIT_OPEN).toBeGreaterThan(0);
+    expect(Math.max(...report.perWorker.map((w) => w.requests))).toBeLessThan(2 * 2_000); // <= ~1 rejection per ms
+  }, 60_000);
+
   it('a target that refuses connections: one line, exit 1', async () => {
     const result = await runCli(['load', 'http://127.0.0.1:1/', '-n', '1']);
     expect(result.code).toBe(1);

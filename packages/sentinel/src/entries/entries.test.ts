@@ -30,14 +30,17 @@ describe('the built package, as Node loads it', () => {
       './core/testing',
       './backoff',
       './breaker',
+      './breaker/redis',
       './ratelimit',
       './ratelimit/redis',
       './http',
       './client',
       './workers',
+      './workers/bullmq',
       './chaos',
       './fetch',
       './axios',
+      './otel',
       './report',
     ]);
   });
@@ -98,16 +101,16 @@ console.log(JSON.stringify(out));
     expect(probe.identical).toBe(true);
   });
 
-  // A resolve hook that fails any import of axios: it runs in Node's loader, where nothing is mocked.
-  async function importWithAxiosForbidden(entry: string) {
-    const hooks = join(folder, 'forbid-axios-hooks.mjs');
+  // A resolve hook that fails any import of an optional peer (axios, @opentelemetry/api): it runs
+  // in Node's own loader, where nothing is mocked. CommonJS is checked through require.cache.
+  async function importWithPeersForbidden(entry: string) {
+    const peer = String.raw`[\\/]node_modules[\\/](axios|@opentelemetry[\\/]api|bullmq|ioredis|redis|@redis[\\/]client)[\\/]`;
+    const hooks = join(folder, 'forbid-peers-hooks.mjs');
     writeFileSync(
       hooks,
       `export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (/[\\\\/]node_modules[\\\\/](\\.pnpm[\\\\/]axios@[^\\\\/]+[\\\\/]node_modules[\\\\/])?axios[\\\\/]/.test(resolved.url)) {
-    throw new Error('axios was loaded, by ' + context.parentURL);
-  }
+  if (/${peer}/.test(resolved.url)) throw new Error('optional peer loaded: ' + resolved.url + ' by ' + context.parentURL);
   return resolved;
 }
 `,
@@ -117,10 +120,12 @@ console.log(JSON.stringify(out));
       register,
       `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
     );
-    const script = `await import(${JSON.stringify(pathToFileURL(join(PACKAGE_DIR, entry)).href)});
-const cjs = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(join(PACKAGE_DIR, entry.replace(/\.js$/, '.cjs')))});
-const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).filter((k) => /[\\\\/]axios[\\\\/]/.test(k) && !/@sentinel|sentinel[\\\\/]dist|packages[\\\\/]axios/.test(k));
-if (loaded.length > 0) throw new Error('axios was required: ' + loaded[0]);
+    const script = `import { createRequire } from 'node:module';
+await import(${JSON.stringify(pathToFileURL(join(PACKAGE_DIR, entry)).href)});
+const require = createRequire(import.meta.url);
+const cjs = require(${JSON.stringify(join(PACKAGE_DIR, entry.replace(/\.js$/, '.cjs')))});
+const loaded = Object.keys(require.cache).filter((k) => /${peer}/.test(k));
+if (loaded.length > 0) throw new Error('optional peer required: ' + loaded[0]);
 console.log(Object.keys(cjs).length);`;
     return exec(process.execPath, ['--import', pathToFileURL(register).href, '--input-type=module', '-e', script], {
       cwd: PACKAGE_DIR,
@@ -128,12 +133,17 @@ console.log(Object.keys(cjs).length);`;
     });
   }
 
-  it('importing or requiring the root never loads axios (an optional peer)', async () => {
-    const { stdout } = await importWithAxiosForbidden('dist/index.js');
+  it('importing or requiring the root never loads an optional peer (axios, @opentelemetry/api, bullmq, ioredis, redis)', async () => {
+    const { stdout } = await importWithPeersForbidden('dist/index.js');
     expect(Number(stdout.trim())).toBeGreaterThan(50);
   });
 
-  it('...while http-sentinel/axios does load it (the check above can fail)', async () => {
-    await expect(importWithAxiosForbidden('dist/axios/index.js')).rejects.toThrow(/axios was (loaded|required)/);
+  it('...while http-sentinel/axios and http-sentinel/otel do load theirs (the check above can fail)', async () => {
+    await expect(importWithPeersForbidden('dist/axios/index.js')).rejects.toThrow(
+      /optional peer (loaded|required): .*axios/,
+    );
+    await expect(importWithPeersForbidden('dist/otel/index.js')).rejects.toThrow(
+      /optional peer (loaded|required): .*opentelemetry/,
+    );
   });
 });

@@ -85,6 +85,7 @@ const CLIENT_PASS_THROUGH = [
   'idempotencyKeyHeader',
   'policies',
   'maxBreakers',
+  'hedge',
   'clock',
   'wallClock',
   'trace',

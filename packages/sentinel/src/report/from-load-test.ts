@@ -47,11 +47,13 @@ function perSecond(report: LoadTestReport): TimelinePoint[] {
  */
 export function phaseFromLoadTestReport(report: LoadTestReport, options: LoadTestPhaseOptions = {}): ReportPhase {
   const endT = Math.max(report.elapsedMs / 1000, report.timeline.length);
+  // One track per worker (and origin, when the run touched several), in worker order.
+  const origins = new Set(report.breakerTransitions.map((c) => c.origin));
+  const sorted = [...report.breakerTransitions].sort((a, b) => a.workerIndex - b.workerIndex);
   const byTrack = new Map<string, BreakerTransition[]>();
-  for (const change of report.breakerTransitions) {
+  for (const change of sorted) {
     if (!STATES.includes(change.to)) continue;
-    const name =
-      change.origin === '*' ? `worker ${change.workerIndex}` : `worker ${change.workerIndex} · ${change.origin}`;
+    const name = origins.size <= 1 ? `worker ${change.workerIndex}` : `worker ${change.workerIndex} · ${change.origin}`;
     const list = byTrack.get(name) ?? [];
     byTrack.set(name, list);
     list.push({ t: change.atMs / 1000, to: change.to as BreakerInterval['state'] });

@@ -159,7 +159,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       ys.push(p.ms);
     });
     // Ticks at the "nines" (p50, p90, p99, p99.9 …) up to the data, and at the max.
-    var ticks = [[0, 'p0'], [Math.log10(2), 'p50'], [1, 'p90'], [2, 'p99'], [3, 'p99.9'], [4, 'p99.99'], [5, 'p99.999']]
+    var ticks = [[Math.log10(2), 'p50'], [1, 'p90'], [2, 'p99'], [3, 'p99.9'], [4, 'p99.99'], [5, 'p99.999']]
       .filter(function (t) { return t[0] <= lastX + 1e-9 && t[0] >= Math.min.apply(null, xs) - 1e-9; });
     ticks.push([maxX, 'max']);
     var labels = {};

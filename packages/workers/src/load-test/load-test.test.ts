@@ -6,7 +6,7 @@ import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
 import { createClient } from '@sentinel/client';
 import { isConfigError } from '@sentinel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drive, ioResources, ManualClock, until } from '../test-support/resources.ts';
+import { drive, ioResources, ManualClock, uncaught, until } from '../test-support/resources.ts';
 import { formatReport } from './format-report.ts';
 import { loadTest } from './load-test.ts';
 import type { LoadTestProgress } from './report.ts';
@@ -54,7 +54,7 @@ describe('loadTest: closed model on real sockets', () => {
     expect(report.serviceTimeMs).toBeUndefined();
     await until(() => ioResources().sockets <= before.sockets);
     expect(ioResources().timers).toBeLessThanOrEqual(before.timers);
-  }, 60_000);
+  }, 300_000);
 
   it('does not count warm-up requests', async () => {
     const report = await loadTest({
@@ -151,6 +151,27 @@ describe('loadTest: time on a ManualClock', () => {
     expect(progress.length).toBeGreaterThanOrEqual(Math.floor(report.elapsedMs / 250));
     expect(progress.slice(0, -1).map((p) => p.elapsedMs)).toEqual(progress.slice(0, -1).map((_, i) => (i + 1) * 250));
     expect(progress.at(-1)).toMatchObject({ done: 10, total: 10, ok: 10, failed: 0 });
+  });
+
+  it('a throwing onProgress listener is reported and does not stop the run', async () => {
+    const clock = new ManualClock();
+    let report: Awaited<ReturnType<typeof loadTest>> | undefined;
+    const errors = await uncaught(async () => {
+      const running = loadTest({
+        workers: 1,
+        requestsPerWorker: 3,
+        clock,
+        onProgress: () => {
+          throw new Error('progress bar bug');
+        },
+        request: (_w, ctx) => clock.sleep(200, ctx.signal),
+      });
+      await drive(clock, running, 50);
+      report = await running;
+    });
+    expect(report?.requests).toBe(3);
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect((errors[0] as Error).message).toBe('progress bar bug');
   });
 
   it('ends a closed-model run after durationMs (requests in flight finish)', async () => {
@@ -254,7 +275,7 @@ describe('loadTest: open model against a stalling server', () => {
     } finally {
       await gate.close();
     }
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('loadTest: abort', () => {
@@ -275,6 +296,21 @@ describe('loadTest: abort', () => {
     expect(report.requests).toBe(6);
     expect(report.succeeded).toBe(6);
     await until(() => ioResources().sockets <= before.sockets);
+  });
+
+  it('an abort while the workers are being built ends the run before any request', async () => {
+    const controller = new AbortController();
+    const report = await loadTest({
+      workers: 2,
+      requestsPerWorker: 5,
+      signal: controller.signal,
+      setup: (index) => {
+        if (index === 1) controller.abort('changed my mind');
+        return {};
+      },
+      request: () => 'never',
+    });
+    expect(report).toMatchObject({ aborted: true, requests: 0 });
   });
 
   it('an already-aborted signal rejects with its reason before any request', async () => {

@@ -12,42 +12,53 @@ export interface LoadTestWorker {
 
 /** How long a phase runs: a number of requests per worker, or a duration. */
 export interface PhaseLength {
-  /** Requests each worker makes (the total is `workers × requestsPerWorker`): an integer >= 1. */
-  readonly requestsPerWorker?: number;
-  /** Milliseconds to run: a number > 0. */
-  readonly durationMs?: number;
+  /**
+   * Requests each worker makes (the total is `workers × requestsPerWorker`): an integer >= 1.
+   * @default none (see `durationMs`)
+   */
+  readonly requestsPerWorker?: number | undefined;
+  /**
+   * Milliseconds to run: a number > 0.
+   * @default 10_000 when neither this nor `requestsPerWorker` is given
+   */
+  readonly durationMs?: number | undefined;
 }
 
 /** Options of {@link loadTest}. */
 export interface LoadTestOptions<W = LoadTestWorker> extends PhaseLength {
-  /** The URL each request GETs with the worker's client (absolute http or https). Exclusive with `request`. */
-  readonly url?: string | URL;
+  /**
+   * The URL each request GETs with the worker's client (absolute http or https). Exclusive with `request`.
+   * @default none (exactly one of `url` and `request`)
+   */
+  readonly url?: string | URL | undefined;
   /**
    * One request: gets the worker's state and `{ signal, workerIndex }`. What it resolves to is a
    * success (its `status` and `attempts` are counted when present); what it throws is a failure.
+   * @default `worker.client.get(url)`
    */
-  readonly request?: (worker: W, context: TaskContext) => unknown;
+  readonly request?: ((worker: W, context: TaskContext) => unknown) | undefined;
   /**
    * Workers, each with its own state (client) and at most one request in flight: an integer >= 1.
    * @default 10
    */
-  readonly workers?: number;
+  readonly workers?: number | undefined;
   /**
    * Total requests per second for an open model: requests start on a schedule whatever the
    * server does, and latency runs from the scheduled start (corrected for coordinated omission).
    * In-flight requests stay capped at `workers`. Without it, a closed model. A number > 0.
+   * @default none (a closed model)
    */
-  readonly rate?: number;
+  readonly rate?: number | undefined;
   /**
    * Builds worker `index`'s state.
    * @default one `createClient(clientOptions)` per worker, as `{ client }`
    */
-  readonly setup?: (index: number, context: SetupContext) => W | Promise<W>;
+  readonly setup?: ((index: number, context: SetupContext) => W | Promise<W>) | undefined;
   /**
    * Releases a worker's state at the end.
    * @default closes the state or its closeable properties (the default setup's client)
    */
-  readonly teardown?: (worker: W, index: number) => unknown;
+  readonly teardown?: ((worker: W, index: number) => unknown) | undefined;
   /**
    * Options of each worker's client in the default setup. A function of the worker index builds
    * each worker's own policies (retry, breaker, rate limit) — and shares one deliberately by
@@ -55,21 +66,27 @@ export interface LoadTestOptions<W = LoadTestWorker> extends PhaseLength {
    * be shared by every worker by accident; a `breaker` factory is fine (each client calls it).
    * @default {}
    */
-  readonly clientOptions?: ClientOptions | ((workerIndex: number) => ClientOptions);
+  readonly clientOptions?: ClientOptions | ((workerIndex: number) => ClientOptions) | undefined;
   /**
    * A warm-up phase before measuring (same model and rate), not counted in the report.
    * @default none
    */
-  readonly warmup?: PhaseLength;
-  /** Aborting it stops the run: in-flight requests are aborted and the report covers what had ended (`aborted: true`). */
-  readonly signal?: AbortSignal;
-  /** Called about every 250 ms (on `clock`) while measuring, and once at the end. */
-  readonly onProgress?: (progress: LoadTestProgress) => void;
+  readonly warmup?: PhaseLength | undefined;
+  /**
+   * Aborting it stops the run: in-flight requests are aborted and the report covers what had ended (`aborted: true`).
+   * @default none
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called about every 250 ms (on `clock`) while measuring, and once at the end.
+   * @default none
+   */
+  readonly onProgress?: ((progress: LoadTestProgress) => void) | undefined;
   /**
    * Time for latencies, the schedule and progress.
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 export interface ResolvedPhase {

@@ -6,8 +6,9 @@ import { isConfigError } from '@sentinel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPoolClosedError } from '../errors.ts';
 import { deferred, ManualClock } from '../test-support/resources.ts';
+import type { WorkerPool } from './api.ts';
+import { createWorkerPool } from './create-worker-pool.ts';
 import type { MapResult } from './map.ts';
-import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
 let server: ChaosServer;
 beforeEach(async () => {
@@ -68,7 +69,7 @@ describe('pool.map: the scraper', () => {
     expect(attempts).toBe(server.stats().requests);
     expect(attempts).toBeGreaterThan(10_000); // faults really happened and were retried
     await pool.close();
-  }, 60_000);
+  }, 300_000);
 
   it('pulls a 1,000,000-item generator no further than the results taken plus 2 × workers, and closes it on break', async () => {
     const pool = await createWorkerPool({ workers: 4, setup: () => ({}) });

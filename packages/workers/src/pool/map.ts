@@ -10,9 +10,12 @@ export interface MapOptions {
    * ones after it (at most `size` running plus `size` finished results are kept).
    * @default false
    */
-  readonly ordered?: boolean;
-  /** Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly ordered?: boolean | undefined;
+  /**
+   * Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`.
+   * @default none
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 interface MapResultBase<T> {
@@ -38,6 +41,8 @@ export interface MapScheduler<W> {
   readonly clock: Clock;
   /** Starts or queues a task; `bounded: false` skips `maxQueue` (a map bounds itself). */
   submit(task: Task<W>, bounded: boolean): void;
+  /** Aborts a task as its caller's signal would: a queued one leaves the queue, a running one's context aborts. */
+  cancel(task: Task<W>, reason: unknown): void;
 }
 
 type MapFunction<T, W, R> = (item: T, worker: W, context: TaskContext) => R | PromiseLike<R>;
@@ -49,8 +54,10 @@ class MapTask<W, T> extends Task<W> {
   readonly item: T;
   readonly index: number;
 
-  constructor(map: MapIteration<W, T, unknown>, item: T, index: number, signal: AbortSignal) {
-    super(map.fn as never, signal);
+  constructor(map: MapIteration<W, T, unknown>, item: T, index: number) {
+    // No caller signal: the map cancels its own live tasks when it stops (one listener per task
+    // on a shared signal would cost a removal walk each, and trip Node's listener-leak warning).
+    super(map.fn as never, undefined);
     this.#map = map;
     this.item = item;
     this.index = index;
@@ -65,7 +72,7 @@ class MapTask<W, T> extends Task<W> {
   }
 
   override ended(): void {
-    this.#map.ended();
+    this.#map.ended(this);
   }
 }
 
@@ -83,7 +90,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
   readonly #items: Iterable<T> | AsyncIterable<T>;
   readonly #ordered: boolean;
   readonly #userSignal: AbortSignal | undefined;
-  readonly #controller = new AbortController();
+  readonly #live = new Set<MapTask<W, T>>();
   #source: Source<T> | undefined;
   #started = false;
   #pulled = 0;
@@ -290,8 +297,9 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
   }
 
   #submit(item: T): void {
-    const task = new MapTask<W, T>(this as never, item, this.#pulled++, this.#controller.signal);
+    const task = new MapTask<W, T>(this as never, item, this.#pulled++);
     this.#running++;
+    this.#live.add(task);
     this.#pool.submit(task, false);
   }
 
@@ -310,7 +318,8 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
     else this.#ready.push(result);
   }
 
-  ended(): void {
+  ended(task: MapTask<W, T>): void {
+    this.#live.delete(task);
     this.#running--;
     this.#pump();
     this.#notify();
@@ -325,8 +334,12 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
   #abort(reason: unknown): void {
     if (this.#stopped || this.#aborted !== undefined) return;
     this.#aborted = { error: reason };
-    this.#controller.abort(reason);
+    this.#cancelLive(reason);
     this.#notify();
+  }
+
+  #cancelLive(reason: unknown): void {
+    for (const task of [...this.#live]) this.#pool.cancel(task as unknown as Task<W>, reason);
   }
 
   /** Stops pulling, aborts running items, waits until they settled, closes the source. Idempotent. */
@@ -334,7 +347,8 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
     if (!this.#stopped) {
       this.#stopped = true;
       this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
-      if (this.#running > 0 && !this.#controller.signal.aborted) this.#controller.abort(reason);
+      // A break aborts with the platform's default reason, as AbortController.abort() would.
+      this.#cancelLive(reason ?? new DOMException('The map was stopped.', 'AbortError'));
     }
     while (this.#running > 0 || this.#pulling) {
       await new Promise<void>((resolve) => {

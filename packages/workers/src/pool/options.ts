@@ -21,18 +21,18 @@ export interface WorkerPoolOptions<W> {
    * @default closes `W` itself when it has `[Symbol.asyncDispose]`, `[Symbol.dispose]` or
    * `close()`; otherwise each own property of `W` that has one (one level deep).
    */
-  readonly teardown?: (worker: W, index: number) => unknown;
+  readonly teardown?: ((worker: W, index: number) => unknown) | undefined;
   /**
    * Most tasks waiting for a free worker; one more is refused at once with `QueueFullError`:
    * an integer >= 0, or `Infinity`. `0` means "only when a worker is free".
    * @default Infinity
    */
-  readonly maxQueue?: number;
+  readonly maxQueue?: number | undefined;
   /**
    * Where wait and run times are read.
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /** The checked options. */

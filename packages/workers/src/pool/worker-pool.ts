@@ -1,73 +1,14 @@
 import { type Clock, ConfigError, type Disposer, Emitter, type Listener, optionChecker } from '@sentinel/core';
 import { PoolClosedError, QueueFullError } from '../errors.ts';
-import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import { BucketHistogram } from '../latency/bucket-histogram.ts';
+import type { CloseOptions, RunOptions, WorkerPool } from './api.ts';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
 import { type MapOptions, type MapResult, type MapScheduler, mapOverPool } from './map.ts';
-import { type ResolvedPoolOptions, resolvePoolOptions, type WorkerPoolOptions } from './options.ts';
+import type { ResolvedPoolOptions } from './options.ts';
 import { checkSignal } from './signal.ts';
 import type { DurationStats, PoolStats } from './stats.ts';
 import { type AbortSink, RunTask, type Task, type TaskContext, type TaskFunction, TaskQueue } from './task.ts';
 import { statusOf } from './teardown.ts';
-
-/** Options of `pool.run`. */
-export interface RunOptions {
-  /**
-   * Aborting it removes a queued task (rejecting with `signal.reason`), or rejects a running
-   * one at once and aborts its `ctx.signal`; the worker stays busy until the task settles.
-   */
-  readonly signal?: AbortSignal;
-}
-
-/** Options of `pool.close`. */
-export interface CloseOptions {
-  /** When it aborts, running tasks are aborted (their callers rejected with its reason) instead of awaited. */
-  readonly signal?: AbortSignal;
-}
-
-/** A pool of workers, each with its own state; see {@link createWorkerPool}. */
-export interface WorkerPool<W> {
-  /** Number of workers. */
-  readonly size: number;
-  /**
-   * The API gateway pattern: runs `task(worker, ctx)` on the next free worker (FIFO), one task
-   * per worker at a time, and settles with what it returns or throws.
-   *
-   * Rejects with `PoolClosedError` after `close()`, `QueueFullError` at once when `maxQueue`
-   * tasks already wait, `signal.reason` when the signal is (or becomes) aborted, and a
-   * `ConfigError` when `task` is not a function.
-   */
-  run<R>(task: TaskFunction<W, R>, options?: RunOptions): Promise<R>;
-  /**
-   * The scraper pattern: runs `fn(item, worker, ctx)` for every item of `items` (any iterable or
-   * async iterable, pulled lazily: never more than `size` items running plus `size` finished
-   * results waiting for you), yielding one result per item, in completion order or, with
-   * `ordered: true`, input order. A failing item is a result with `ok: false`, not an error.
-   * Breaking out of the loop stops pulling, aborts the running items' `ctx.signal` and waits for
-   * them to settle. The iteration throws the source's error, the signal's reason, or
-   * `PoolClosedError`, after yielding what had finished.
-   *
-   * @throws ConfigError synchronously when `items` is not iterable or `fn` not a function.
-   */
-  map<T, R>(
-    items: Iterable<T> | AsyncIterable<T>,
-    fn: (item: T, worker: W, context: TaskContext) => R | PromiseLike<R>,
-    options?: MapOptions,
-  ): AsyncIterableIterator<MapResult<T, Awaited<R>>>;
-  /** Counters, per-worker state and status, and wait/run time percentiles: plain JSON. */
-  stats(): PoolStats;
-  /**
-   * Stops accepting tasks (`PoolClosedError`), rejects the queued ones with it, waits for the
-   * running ones (or aborts them when `signal` aborts), then tears every worker down. Idempotent:
-   * every call returns the same promise (a later call's signal can still force it). Rejects with
-   * a teardown's error (an `AggregateError` for several) after every worker was torn down.
-   */
-  close(options?: CloseOptions): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-  /** A task that ran has settled. */
-  onTaskEnd(listener: Listener<TaskEndEvent>): Disposer;
-  /** A worker failed outside a task (its teardown threw during `close()`). */
-  onWorkerError(listener: Listener<WorkerErrorEvent>): Disposer;
-}
 
 interface Slot<W> {
   readonly index: number;
@@ -76,16 +17,20 @@ interface Slot<W> {
   tasks: number;
   succeeded: number;
   failed: number;
+  // Made once per worker and read `task` when called: no closure per task.
+  readonly onFulfilled: (value: unknown) => void;
+  readonly onRejected: (error: unknown) => void;
 }
 
 const runCheck = optionChecker('pool.run');
 const closeCheck = optionChecker('pool.close');
 
-function durations(histogram: LatencyHistogram): DurationStats {
-  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.percentile(100) };
+function durations(histogram: BucketHistogram): DurationStats {
+  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.maxMs };
 }
 
-class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
+/** The async pool; made by {@link createWorkerPool} once every worker's state is built. */
+export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   readonly size: number;
   readonly clock: Clock;
   readonly #o: ResolvedPoolOptions<W>;
@@ -98,8 +43,8 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   #completed = 0;
   #failed = 0;
   #rejected = 0;
-  readonly #wait = new LatencyHistogram(2);
-  readonly #run = new LatencyHistogram(2);
+  readonly #wait = new BucketHistogram();
+  readonly #run = new BucketHistogram();
   readonly #taskEnd = new Emitter<TaskEndEvent>();
   readonly #workerError = new Emitter<WorkerErrorEvent>();
   #closed = false;
@@ -112,7 +57,19 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
     this.#o = options;
     this.size = options.workers;
     this.clock = options.clock;
-    this.#slots = states.map((state, index) => ({ index, state, task: undefined, tasks: 0, succeeded: 0, failed: 0 }));
+    this.#slots = states.map((state, index) => {
+      const slot: Slot<W> = {
+        index,
+        state,
+        task: undefined,
+        tasks: 0,
+        succeeded: 0,
+        failed: 0,
+        onFulfilled: (value) => this.#settled(slot, true, value),
+        onRejected: (error) => this.#settled(slot, false, error),
+      };
+      return slot;
+    });
     this.#idle = [...this.#slots];
   }
 
@@ -234,26 +191,22 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
       this.#complete(task, slot, false, error);
       return true;
     }
-    if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') {
-      this.#complete(task, slot, true, result);
-      return true;
+    if (result instanceof Promise) {
+      result.then(slot.onFulfilled, slot.onRejected);
+      return false;
     }
-    let settled = false;
-    (result as PromiseLike<unknown>).then(
-      (value) => {
-        if (settled) return;
-        settled = true;
-        this.#complete(task, slot, true, value);
-        this.#dispatch(slot);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        this.#complete(task, slot, false, error);
-        this.#dispatch(slot);
-      },
-    );
-    return false;
+    if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+      // A foreign thenable may call back twice: a native promise settles once.
+      Promise.resolve(result).then(slot.onFulfilled, slot.onRejected);
+      return false;
+    }
+    this.#complete(task, slot, true, result);
+    return true;
+  }
+
+  #settled(slot: Slot<W>, ok: boolean, value: unknown): void {
+    this.#complete(slot.task as Task<W>, slot, ok, value);
+    this.#dispatch(slot);
   }
 
   #complete(task: Task<W>, slot: Slot<W>, ok: boolean, value: unknown): void {
@@ -296,13 +249,18 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
 
   abortTask(task: Task<never>): void {
     const t = task as unknown as Task<W>;
-    const reason = (t.callerSignal as AbortSignal).reason;
-    if (t.queued) {
-      this.#queue.remove(t);
-      this.#refuse(t, reason);
-      return;
+    this.cancel(t, (t.callerSignal as AbortSignal).reason);
+  }
+
+  cancel(task: Task<W>, reason: unknown): void {
+    if (task.queued) {
+      this.#queue.remove(task);
+      this.#refuse(task, reason);
+    } else if (task.workerIndex !== -1 && !task.answered) {
+      this.#abortRunning(task, reason);
+    } else {
+      task.abortContext(reason);
     }
-    this.#abortRunning(t, reason);
   }
 
   #abortRunning(task: Task<W>, reason: unknown): void {
@@ -387,41 +345,4 @@ class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/**
- * Creates a pool of `workers` async workers, each owning the state `setup(index)` builds
- * (typically its own HTTP client with its own retry, breaker and limiter): the seed's
- * client-per-worker rule. A worker runs one task at a time, so its client is never shared.
- * All setups run in parallel; if one throws, the others are signalled, the workers already
- * built are torn down, and the promise rejects with that error.
- *
- * @throws ConfigError (as a rejection) for an invalid option.
- */
-export async function createWorkerPool<W>(options: WorkerPoolOptions<W>): Promise<WorkerPool<W>> {
-  const o = resolvePoolOptions(options);
-  const controller = new AbortController();
-  const context = Object.freeze({ signal: controller.signal });
-  const states: W[] = new Array(o.workers);
-  const built: boolean[] = new Array(o.workers).fill(false);
-  let failure: { error: unknown } | undefined;
-  await Promise.all(
-    Array.from({ length: o.workers }, async (_, index) => {
-      try {
-        states[index] = await o.setup(index, context);
-        built[index] = true;
-      } catch (error) {
-        if (failure === undefined) {
-          failure = { error };
-          controller.abort(error);
-        }
-      }
-    }),
-  );
-  if (failure !== undefined) {
-    // Best effort: the setup error is the one the caller needs; a teardown failure here cannot be reported better.
-    await Promise.allSettled(states.map(async (state, index) => (built[index] ? o.teardown(state, index) : undefined)));
-    throw failure.error;
-  }
-  return new Pool(o, states);
 }

@@ -1,15 +1,31 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 
-/** Sockets and timers alive in this process (other resources belong to the test runner and come and go). */
-export function ioResources(): { sockets: number; timers: number } {
-  let sockets = 0;
-  let timers = 0;
-  for (const resource of process.getActiveResourcesInfo()) {
-    if (resource === 'TCPSocketWrap') sockets++;
-    else if (resource === 'Timeout') timers++;
+/**
+ * Sockets open in this process, idle keep-alive ones included: undici unrefs an idle socket, and
+ * `process.getActiveResourcesInfo()` lists only ref'd handles, so on Linux the file descriptors
+ * are counted instead (both ends of a loopback connection count when the server is in-process).
+ */
+export function openSockets(): number {
+  try {
+    let sockets = 0;
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) sockets++;
+      } catch {
+        // closed while listing
+      }
+    }
+    return sockets;
+  } catch {
+    return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
   }
-  return { sockets, timers };
+}
+
+/** Open sockets and ref'd timers (other resources belong to the test runner and come and go). */
+export function ioResources(): { sockets: number; timers: number } {
+  return { sockets: openSockets(), timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length };
 }
 
 /** Resolves when `predicate()` holds, letting I/O run between checks; rejects after `turns` event-loop turns. */

@@ -1,6 +1,6 @@
 import { type Fault, startChaosServer } from '@sentinel/chaos';
 import { isConfigError } from '@sentinel/core';
-import { integerFlag, parseFlags, stringFlag, UsageError } from '../args.ts';
+import { durationFlag, integerFlag, parseFlags, stringFlag, UsageError } from '../args.ts';
 import { CHAOS_HELP } from '../help.ts';
 import { paint, type Terminal } from '../terminal.ts';
 import { interrupted } from './interrupt.ts';
@@ -80,6 +80,7 @@ export async function chaosCommand(args: readonly string[], term: Terminal): Pro
     seed: { type: 'string' },
     profile: { type: 'string' },
     fault: { type: 'string', multiple: true },
+    outage: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (parsed.values.help === true) {
@@ -95,6 +96,19 @@ export async function chaosCommand(args: readonly string[], term: Terminal): Pro
     throw new UsageError(`unknown --profile "${profileName}"; one of ${Object.keys(PROFILES).join(', ')}`);
   }
   const extra = ((parsed.values.fault as string[] | undefined) ?? []).map(parseFault);
+  const outageFlag = stringFlag(parsed, 'outage');
+  let cycle = profile?.outage;
+  if (outageFlag !== undefined) {
+    const [down, every] = outageFlag.split('/');
+    const downMs = durationFlag('--outage (the part before /)', down);
+    const everyMs = durationFlag('--outage (the part after /)', every);
+    if (downMs === undefined || everyMs === undefined || downMs >= everyMs) {
+      throw new UsageError(
+        `--outage must be DOWN/EVERY with DOWN shorter than EVERY, such as 3s/10s; got "${outageFlag}"`,
+      );
+    }
+    cycle = { upMs: everyMs - downMs, downMs };
+  }
   const faults = [...extra, ...(profile?.faults ?? [])];
 
   let server: Awaited<ReturnType<typeof startChaosServer>>;
@@ -113,6 +127,11 @@ export async function chaosCommand(args: readonly string[], term: Terminal): Pro
   const described = [
     ...(profileName === undefined ? [] : [`profile ${profileName}: ${profile?.summary}`]),
     ...extra.map((f) => `fault ${JSON.stringify(f)}`),
+    ...(cycle === undefined
+      ? []
+      : [
+          `outage: every path answers 503 for ${cycle.downMs / 1000} s in every ${(cycle.upMs + cycle.downMs) / 1000} s`,
+        ]),
   ];
   term.err.write(
     `${paint(term, 'bold', 'chaos server')} on ${server.url} (seed ${seed}); ${described.length === 0 ? 'no faults: every request is echoed' : described.join('; ')}\n` +
@@ -120,15 +139,15 @@ export async function chaosCommand(args: readonly string[], term: Terminal): Pro
   );
 
   const stop = new AbortController();
-  const cycle = profile?.outage;
   if (cycle !== undefined) {
+    const { upMs, downMs } = cycle;
     void (async () => {
       try {
         for (;;) {
-          await term.clock.sleep(cycle.upMs, stop.signal);
+          await term.clock.sleep(upMs, stop.signal);
           server.setFaults([{ type: 'status', status: 503 }, ...faults]);
-          term.err.write(`${paint(term, 'red', 'outage')}: every path answers 503 for ${cycle.downMs / 1000} s\n`);
-          await term.clock.sleep(cycle.downMs, stop.signal);
+          term.err.write(`${paint(term, 'red', 'outage')}: every path answers 503 for ${downMs / 1000} s\n`);
+          await term.clock.sleep(downMs, stop.signal);
           server.setFaults(faults);
           term.err.write(`${paint(term, 'green', 'recovered')}\n`);
         }

@@ -1,0 +1,155 @@
+/**
+ * `cli-load`: the `http-sentinel load` command (the built bin, in its own process, production preset:
+ * retry + breaker + timeouts per worker) against raw undici `Pool.request` and autocannon, all
+ * driving the same keep-alive server in another process (servers/ok-server.ts) with 64 workers
+ * (connections) and the same number of requests.
+ *
+ * Rounds are interleaved (each round runs every case, in a rotated order) and the table shows
+ * the median over rounds of each case's throughput and p99, with ratios to raw undici: the goal
+ * is >= 0.85× its throughput. autocannon is an information row (it is a load generator with its
+ * own HTTP/1.1 client, not a resilient client).
+ */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { createResilientClient, loadTest } from 'http-sentinel';
+import { Pool } from 'undici';
+import type { Reporter } from '../harness.ts';
+import { spawnServer } from '../servers/spawn.ts';
+
+const WORKERS = 64;
+const PER_WORKER = 400;
+const ROUNDS = 5;
+
+interface Sample {
+  readonly rps: number;
+  readonly p99Ms: number;
+}
+
+type Autocannon = (options: { url: string; connections: number; amount: number; pipelining: number }) => Promise<{
+  requests: { total: number };
+  latency: { p99: number };
+  duration: number;
+  errors: number;
+  non2xx: number;
+}>;
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
+const run = promisify(execFile);
+const bin = join(dirname(require.resolve('http-sentinel/package.json')), 'dist', 'cli.js');
+
+async function rawUndici(url: string): Promise<Sample> {
+  const origin = new URL(url).origin;
+  const pool = new Pool(origin, { connections: WORKERS });
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  try {
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        for (let i = 0; i < PER_WORKER; i++) {
+          const t0 = performance.now();
+          const response = await pool.request({ path: '/items', method: 'GET' });
+          await response.body.text();
+          histogram.recordValue(Math.round((performance.now() - t0) * 1_000));
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { rps: (WORKERS * PER_WORKER) / seconds, p99Ms: histogram.getValueAtPercentile(99) / 1_000 };
+  } finally {
+    histogram.destroy();
+    await pool.close();
+  }
+}
+
+async function sentinelCli(url: string): Promise<Sample> {
+  const { stdout } = await run(
+    bin,
+    ['load', `${url}/items`, '-w', String(WORKERS), '-n', String(PER_WORKER), '--json'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  const report = JSON.parse(stdout) as { throughput: number; latencyMs: { p99: number }; successRate: number };
+  if (report.successRate !== 1) throw new Error(`http-sentinel load: success rate ${report.successRate}`);
+  return { rps: report.throughput, p99Ms: report.latencyMs.p99 };
+}
+
+/** The same load test in this process: what the CLI costs on top of the library. */
+async function inProcess(url: string): Promise<Sample> {
+  const report = await loadTest({
+    url: `${url}/items`,
+    workers: WORKERS,
+    requestsPerWorker: PER_WORKER,
+    setup: () => ({ client: createResilientClient({ preset: 'production' }) }),
+  });
+  if (report.successRate !== 1) throw new Error(`loadTest: success rate ${report.successRate}`);
+  return { rps: report.throughput, p99Ms: report.latencyMs.p99 };
+}
+
+async function autocannonRow(url: string): Promise<Sample> {
+  const result = await autocannon({
+    url: `${url}/items`,
+    connections: WORKERS,
+    amount: WORKERS * PER_WORKER,
+    pipelining: 1,
+  });
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`autocannon: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  return { rps: result.requests.total / result.duration, p99Ms: result.latency.p99 };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+// Prints its own table: the harness's timers measure calls in this process, and the CLI runs in another.
+export default async function cliSuite(_report: Reporter): Promise<void> {
+  const server = await spawnServer('ok-server');
+  const cases: { name: string; fn: (url: string) => Promise<Sample> }[] = [
+    { name: 'raw undici Pool.request (64 connections)', fn: rawUndici },
+    { name: `http-sentinel load -w ${WORKERS} (production preset, own process)`, fn: sentinelCli },
+    { name: 'loadTest + createResilientClient (production), in the bench process', fn: inProcess },
+    { name: 'autocannon 9.0.0 (information)', fn: autocannonRow },
+  ];
+  const samples: Sample[][] = cases.map(() => []);
+  try {
+    for (const c of cases) await c.fn(server.url); // warm-up: JIT, connections, the server
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < cases.length; k++) {
+        const index = (k + round) % cases.length;
+        (samples[index] as Sample[]).push(await (cases[index] as (typeof cases)[number]).fn(server.url));
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const rows = cases.map((c, i) => ({
+    name: c.name,
+    rps: median((samples[i] as Sample[]).map((s) => s.rps)),
+    p99: median((samples[i] as Sample[]).map((s) => s.p99Ms)),
+  }));
+  const base = rows[0] as (typeof rows)[number];
+  console.log(
+    `\n### http-sentinel load vs raw undici and autocannon: ${WORKERS} workers × ${PER_WORKER} requests, ${ROUNDS} interleaved rounds (medians)\n`,
+  );
+  console.log('| case | req/s | p99 | req/s vs undici | p99 vs undici |');
+  console.log('|:--|--:|--:|--:|--:|');
+  for (const row of rows) {
+    console.log(
+      `| ${row.name} | ${Math.round(row.rps).toLocaleString('en-US')} | ${row.p99.toFixed(2)} ms | ${(row.rps / base.rps).toFixed(2)}× | ${(row.p99 / base.p99).toFixed(2)}× |`,
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import type { MapResult } from '../pool/map.ts';
+
+/** A started task: its promise, and (once settled) which thread ran it and for how long. */
+export interface StartedTask<R> {
+  readonly promise: Promise<R>;
+  readonly workerIndex: () => number;
+  readonly ms: () => number;
+}
+
+/**
+ * The scraper pattern over any pool: pulls `items` lazily (never more than `readAhead` items
+ * pulled and not yet yielded, so a generator of a million URLs is never drained into memory),
+ * starts each with `start(item, signal)`, and yields one {@link MapResult} per item. Leaving the
+ * loop early (`break`, a throw, the signal) stops pulling, aborts the tasks still in flight, waits
+ * until each has settled, and closes the source iterator.
+ */
+export async function* mapLazily<I, R>(
+  items: Iterable<I> | AsyncIterable<I>,
+  start: (item: I, signal: AbortSignal) => StartedTask<R>,
+  options: {
+    readonly readAhead: number;
+    readonly ordered: boolean;
+    readonly signal?: AbortSignal;
+  },
+): AsyncGenerator<MapResult<I, R>, void, undefined> {
+  const { readAhead, ordered, signal } = options;
+  const iterator =
+    Symbol.asyncIterator in items
+      ? (items as AsyncIterable<I>)[Symbol.asyncIterator]()
+      : (items as Iterable<I>)[Symbol.iterator]();
+  const stop = new AbortController();
+  const done: MapResult<I, R>[] = [];
+  const doneByIndex = new Map<number, MapResult<I, R>>();
+  const inFlight = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+  const onAbort = () => {
+    stop.abort(signal?.reason);
+    wake?.();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let pulled = 0;
+  let yielded = 0;
+  let sourceDone = false;
+
+  const launch = (item: I, index: number) => {
+    const task = start(item, stop.signal);
+    const settle = (ok: boolean, value: R | undefined, error: unknown) => {
+      const result = {
+        item,
+        index,
+        ok,
+        value,
+        error,
+        workerIndex: task.workerIndex(),
+        ms: task.ms(),
+      } as MapResult<I, R>;
+      if (ordered) doneByIndex.set(index, result);
+      else done.push(result);
+      wake?.();
+    };
+    const tracked = task.promise.then(
+      (value) => settle(true, value, undefined),
+      (error: unknown) => settle(false, undefined, error),
+    );
+    inFlight.add(tracked);
+    void tracked.then(() => inFlight.delete(tracked));
+  };
+
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      while (!sourceDone && pulled - yielded < readAhead) {
+        const step = await iterator.next();
+        if (step.done === true) sourceDone = true;
+        else launch(step.value, pulled++);
+        if (signal?.aborted) throw signal.reason;
+      }
+      const next = ordered ? doneByIndex.get(yielded) : done.shift();
+      if (next !== undefined) {
+        doneByIndex.delete(yielded);
+        yielded++;
+        yield next;
+        continue;
+      }
+      if (sourceDone && yielded === pulled) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (inFlight.size > 0) {
+      stop.abort(signal?.aborted ? signal.reason : new DOMException('the map was left before its end', 'AbortError'));
+      await Promise.all(inFlight);
+    }
+    if (!sourceDone) await iterator.return?.();
+  }
+}

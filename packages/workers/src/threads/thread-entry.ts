@@ -1,0 +1,169 @@
+/*
+ * The thread side of `createThreadPool`: piscina loads this file in every pool thread and calls
+ * its `runTask` export for each task. On load it claims a thread slot (the `index` passed to
+ * `setup`), imports the user's module, runs `setup(index, data)` once, and tells the main thread
+ * which handlers the module exports. Each task then runs `handler(payload, state, ctx)`; whatever
+ * it throws is written with the error transport, so the main thread gets a real error back, with
+ * its class brands, fields and cause. This file is its own build entry (`dist/thread-entry.*`).
+ */
+import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { systemClock } from '@sentinel/core';
+import { deserializeValue, serializeValue } from './error-transport.ts';
+import {
+  type AbortMessage,
+  type TaskEnvelope,
+  type TaskResult,
+  THREAD_MESSAGE,
+  type ThreadBoot,
+  type ThreadMessage,
+} from './protocol.ts';
+
+/** What a handler receives as its third argument. */
+export interface ThreadTaskContext {
+  /** Aborted when the caller's signal aborts while the task runs, or when a forced close stops the pool. */
+  readonly signal: AbortSignal;
+  /** The thread's slot, `0 … threads - 1` (a replacement thread takes over its slot). */
+  readonly workerIndex: number;
+}
+
+interface Thread {
+  readonly index: number;
+  readonly state: unknown;
+  readonly handlers: ReadonlyMap<string, Handler>;
+}
+
+type Handler = (payload: unknown, state: unknown, ctx: ThreadTaskContext) => unknown;
+
+const boot = workerData as ThreadBoot;
+const index = claimSlot(boot.slots);
+
+// Aborts travel on a BroadcastChannel (piscina's task port carries only tasks). Tasks reach a
+// thread in id order (the pool's queue is FIFO), so an abort for an id this thread has not seen
+// yet is for a task still on its way: it is kept until that task arrives, then the task is skipped.
+const running = new Map<number, AbortController>();
+const early = new Map<number, unknown>();
+let lastStarted = -1;
+const channel = new BroadcastChannel(boot.abortChannel);
+channel.unref();
+channel.onmessage = (event) => {
+  const message = (event as { data: AbortMessage }).data;
+  if (message.threadId !== threadId) return;
+  const reason = deserializeValue(message.reason);
+  const controller = running.get(message.id);
+  if (controller !== undefined) controller.abort(reason);
+  else if (message.id > lastStarted) early.set(message.id, reason);
+};
+
+const ready: Promise<Thread> = start();
+
+/** Runs one task. Always resolves; failures are data in the result. */
+async function run(envelope: TaskEnvelope): Promise<TaskResult> {
+  lastStarted = envelope.id;
+  const startedAt = systemClock.now();
+  let thread: Thread | undefined;
+  const controller = new AbortController();
+  const abortedEarly = early.has(envelope.id);
+  if (abortedEarly) {
+    controller.abort(early.get(envelope.id));
+    early.delete(envelope.id);
+  }
+  try {
+    thread = await ready;
+    if (abortedEarly) return failure(thread, controller.signal.reason, startedAt, true);
+    const handler = thread.handlers.get(envelope.name);
+    if (handler === undefined) throw new TypeError(`the module exports no handler named "${envelope.name}"`);
+    running.set(envelope.id, controller);
+    const value = await handler(envelope.payload, thread.state, { signal: controller.signal, workerIndex: index });
+    // Caught here, a function or symbol result fails its task; buried deeper in the result it
+    // fails piscina's postMessage, which kills the thread (a WorkerCrashedError). Checking the
+    // whole value would clone every result twice.
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      throw new TypeError(
+        `handler "${envelope.name}" returned a ${typeof value}, which cannot be sent to the main thread`,
+      );
+    }
+    return { ok: true, value, index, runMs: systemClock.now() - startedAt, status: statusOf(thread.state) };
+  } catch (error) {
+    return failure(thread, error, startedAt, false);
+  } finally {
+    running.delete(envelope.id);
+  }
+}
+
+/**
+ * Piscina's handler, exported as a promise: piscina awaits it while loading this file, before it
+ * reports the thread ready. So `setup` runs before an idle thread may block in `Atomics.wait`
+ * (`atomics: 'sync'`), where its pending imports and promises would never resume. It resolves
+ * even when setup failed (already reported to the main thread): every task then fails with that
+ * error, instead of the thread crashing in a loop.
+ */
+export const runTask: Promise<(envelope: TaskEnvelope) => Promise<TaskResult>> = ready.then(
+  () => run,
+  () => run,
+);
+
+function failure(thread: Thread | undefined, error: unknown, startedAt: number, skipped: boolean): TaskResult {
+  const status = thread === undefined ? undefined : statusOf(thread.state);
+  return { ok: false, error: serializeValue(error), index, runMs: systemClock.now() - startedAt, status, skipped };
+}
+
+async function start(): Promise<Thread> {
+  let stage: 'import' | 'module' | 'setup' = 'import';
+  let names: string[] = [];
+  try {
+    const exports = (await import(boot.module)) as Record<string, unknown>;
+    names = Object.keys(exports);
+    const setup = exports.setup;
+    if (typeof setup !== 'function') {
+      stage = 'module';
+      throw new TypeError('the module exports no setup(index, data) function');
+    }
+    stage = 'setup';
+    const state = await (setup as (index: number, data: unknown) => unknown)(index, boot.data);
+    const handlers = new Map<string, Handler>();
+    for (const [name, value] of Object.entries(exports)) {
+      if (name !== 'setup' && typeof value === 'function') handlers.set(name, value as Handler);
+    }
+    parentPort?.postMessage({
+      [THREAD_MESSAGE]: 'ready',
+      index,
+      threadId,
+      handlers: [...handlers.keys()],
+    } satisfies ThreadMessage);
+    return { index, state, handlers };
+  } catch (error) {
+    parentPort?.postMessage({
+      [THREAD_MESSAGE]: 'failed',
+      index,
+      threadId,
+      stage,
+      error: serializeValue(error),
+      exports: names,
+    } satisfies ThreadMessage);
+    throw error;
+  }
+}
+
+/** The worker's own `client.status()` (or its state's `status()`), as the async pool reports it. */
+function statusOf(state: unknown): unknown {
+  const target = state as { client?: { status?: () => unknown }; status?: () => unknown } | null | undefined;
+  try {
+    if (typeof target?.client?.status === 'function') return target.client.status();
+    if (typeof target?.status === 'function') return target.status();
+  } catch {
+    // A status that throws is no status; the task's own outcome is what matters.
+  }
+  return undefined;
+}
+
+/**
+ * Takes a free slot: 0 (never used) or a negative id (its thread died). The main thread marks a
+ * dead thread's slot before piscina starts the replacement, so one is always free here.
+ */
+function claimSlot(slots: Int32Array): number {
+  for (let i = 0; i < slots.length; i++) {
+    const owner = Atomics.load(slots, i);
+    if (owner <= 0 && Atomics.compareExchange(slots, i, owner, threadId) === owner) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,400 @@
+import { BroadcastChannel } from 'node:worker_threads';
+import { Emitter, optionChecker } from '@sentinel/core';
+import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
+import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
+import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import type { TaskEndEvent } from '../pool/events.ts';
+import type { MapOptions, MapResult } from '../pool/map.ts';
+import { checkSignal } from '../pool/signal.ts';
+import type { DurationStats } from '../pool/stats.ts';
+import type { AnyHandler, ThreadPool, ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
+import { deserializeValue, serializeValue } from './error-transport.ts';
+import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
+import { KeepAlive } from './keep-alive.ts';
+import { mapLazily, type StartedTask } from './map.ts';
+import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
+import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
+import { FifoTaskQueue } from './task-queue.ts';
+import { isThreadMessage, type StartedThreads, startThreads } from './thread-startup.ts';
+import { ThreadStatsBook } from './thread-stats.ts';
+
+interface TaskRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly submittedAt: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** waiting → running (a thread took it) → settled (the caller has its answer). */
+  phase: 'waiting' | 'running' | 'settled';
+  /** The thread still owes an answer (stays true after an abort until it arrives). */
+  onThread: boolean;
+  threadId: number;
+  workerIndex: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Keeps the process alive until the caller has its answer. */
+  held: boolean;
+  /** Counted in its thread's `tasks` (at dispatch when the slot is known, else at the end). */
+  counted: boolean;
+  /** What the caller was told. */
+  told: { readonly ok: boolean; readonly value: unknown } | undefined;
+  /** The handler's run time, as its thread measured it (0 until it answered). */
+  runMs: number;
+}
+
+const runCheck = optionChecker('threadPool.run');
+
+/**
+ * Creates a pool of `threads` worker threads on piscina for CPU-heavy work (parsing, hashing,
+ * compressing responses): the same `run` / `map` / `stats` / `close` surface as the async pool.
+ * Resolves once every thread has run the module's `setup(index, data)`; if one fails, every
+ * thread is terminated and the promise rejects with that failure.
+ */
+export async function createThreadPool<M = Record<string, AnyHandler>>(
+  options: ThreadPoolOptions,
+): Promise<ThreadPool<M>> {
+  const resolved = resolveThreadPoolOptions(options);
+  const queue = new FifoTaskQueue();
+  const keepAlive = new KeepAlive();
+  let pool: Pool | undefined;
+  const started = await startThreads(resolved, {
+    queue,
+    keepAlive,
+    onDispatch: (task, threadId) => pool?.dispatched(task, threadId),
+  });
+  pool = new Pool(resolved, started, queue, keepAlive);
+  return pool as unknown as ThreadPool<M>;
+}
+
+class Pool {
+  readonly #options: ResolvedThreadPoolOptions;
+  readonly #threads: StartedThreads;
+  readonly #queue: FifoTaskQueue;
+  readonly #keepAlive: KeepAlive;
+  readonly #channel: BroadcastChannel;
+  readonly #book: ThreadStatsBook;
+  readonly #onThread = new Set<TaskRecord>();
+  readonly #taskEnd = new Emitter<TaskEndEvent>();
+  readonly #workerError = new Emitter<ThreadErrorEvent>();
+  readonly #wait = new LatencyHistogram(2);
+  readonly #run = new LatencyHistogram(2);
+  #nextId = 0;
+  #closing: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+  /** The pool itself is terminating the threads: their tasks' rejections are not crashes. */
+  #terminating = false;
+
+  readonly onTaskEnd = this.#taskEnd.subscribe;
+  readonly onWorkerError = this.#workerError.subscribe;
+
+  constructor(options: ResolvedThreadPoolOptions, threads: StartedThreads, queue: FifoTaskQueue, keepAlive: KeepAlive) {
+    this.#options = options;
+    this.#keepAlive = keepAlive;
+    this.#threads = threads;
+    this.#queue = queue;
+    this.#book = new ThreadStatsBook(options.threads);
+    this.#channel = new BroadcastChannel(threads.boot.abortChannel);
+    this.#channel.unref();
+    const { piscina } = threads;
+    piscina.on('workerDestroy', (worker: { id: number }) => this.#threadDied(worker.id));
+    // Piscina reports a thread that died between tasks as an 'error' event (thrown if unheard).
+    piscina.on('error', (error: unknown) => this.#workerError.emit({ workerIndex: -1, phase: 'crash', error }));
+    piscina.on('message', (message: unknown) => {
+      if (isThreadMessage(message) && message[THREAD_MESSAGE] === 'failed') {
+        this.#workerError.emit({ workerIndex: message.index, phase: 'setup', error: deserializeValue(message.error) });
+      }
+    });
+  }
+
+  run(name: string, payload: unknown, options?: ThreadRunOptions): Promise<unknown> {
+    try {
+      return this.#start(name, payload, options, true).promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  map(name: string, items: unknown, options?: MapOptions): AsyncIterable<MapResult<unknown, unknown>> {
+    const check = optionChecker('threadPool.map');
+    this.#checkName(check, name);
+    if (typeof items !== 'object' || items === null || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
+      check.fail('items', items, 'an iterable or async iterable');
+    }
+    const opts = check.options(options, ['ordered', 'signal']);
+    const ordered = check.boolean('ordered', opts.ordered, false);
+    const signal = checkSignal(check, opts.signal);
+    // Every thread busy plus one task queued per thread, so none idles between results. The map
+    // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
+    const readAhead = 2 * this.#options.threads;
+    const start = (item: unknown, mapSignal: AbortSignal) => {
+      // A closed pool ends the map (the loop throws) rather than failing every remaining item.
+      if (this.#closing !== undefined) throw new PoolClosedError();
+      return this.#start(name, item, { signal: mapSignal }, false);
+    };
+    return mapLazily(items as Iterable<unknown>, start, {
+      readAhead,
+      ordered,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+
+  stats(): ThreadPoolStats {
+    const slots = this.#threads.boot.slots;
+    const busy = new Set<number>();
+    for (const record of this.#onThread) busy.add(slotOf(slots, record.threadId));
+    const { completed, failed, rejected, crashes } = this.#book;
+    return {
+      workers: this.#book.threads(busy),
+      queued: this.#queue.size,
+      running: this.#onThread.size,
+      completed,
+      failed,
+      rejected,
+      crashes,
+      waitMs: durations(this.#wait),
+      runMs: durations(this.#run),
+      closed: this.#closing !== undefined,
+    };
+  }
+
+  close(options?: ThreadPoolCloseOptions): Promise<void> {
+    if (this.#closing === undefined) {
+      const check = optionChecker('threadPool.close');
+      const signal = checkSignal(check, check.options(options, ['signal']).signal);
+      this.#closing = this.#shutDown(signal);
+    }
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** From piscina's load balancer: the task is leaving the queue for thread `threadId`. */
+  dispatched(task: PiscinaTask, threadId: number): void {
+    const record = task[queueOptionsSymbol] as TaskRecord | null;
+    if (record === null || record.phase !== 'waiting') return;
+    record.phase = 'running';
+    record.onThread = true;
+    record.threadId = threadId;
+    record.workerIndex = slotOf(this.#threads.boot.slots, threadId);
+    if (record.workerIndex >= 0) {
+      this.#book.started(record.workerIndex);
+      record.counted = true;
+    }
+    this.#onThread.add(record);
+  }
+
+  /** `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. */
+  #start(
+    name: string,
+    payload: unknown,
+    options: ThreadRunOptions | undefined,
+    bounded: boolean,
+  ): StartedTask<unknown> {
+    this.#checkName(runCheck, name);
+    const opts = runCheck.options(options, ['signal', 'transfer']);
+    const signal = checkSignal(runCheck, opts.signal);
+    const transfer = opts.transfer;
+    if (transfer !== undefined && !Array.isArray(transfer))
+      runCheck.fail('transfer', transfer, 'an array of transferable objects');
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const record: TaskRecord = {
+      id: this.#nextId++,
+      name,
+      submittedAt: this.#options.clock.now(),
+      resolve,
+      reject,
+      phase: 'waiting',
+      onThread: false,
+      threadId: 0,
+      workerIndex: -1,
+      signal,
+      onAbort: undefined,
+      held: false,
+      counted: false,
+      told: undefined,
+      runMs: 0,
+    };
+    const started = { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
+    if (this.#closing !== undefined || signal?.aborted) {
+      this.#refuse(record, this.#closing !== undefined ? new PoolClosedError() : signal?.reason);
+      return started;
+    }
+
+    this.#keepAlive.hold();
+    record.held = true;
+    const envelope: TaskEnvelope & { [queueOptionsSymbol]: TaskRecord } = {
+      id: record.id,
+      name,
+      payload,
+      [queueOptionsSymbol]: record,
+    };
+    this.#threads.piscina.run(envelope, transfer === undefined ? {} : { transferList: transfer as never }).then(
+      (result: TaskResult) => this.#answered(record, result),
+      (error: unknown) => this.#lost(record, error),
+    );
+    // Piscina placed it on a thread or in the queue, synchronously; a queue over its bound gives it back.
+    if (
+      bounded &&
+      record.phase === 'waiting' &&
+      this.#queue.size > this.#options.maxQueue &&
+      this.#queue.take(record)
+    ) {
+      this.#refuse(record, new QueueFullError(this.#options.maxQueue));
+      return started;
+    }
+    if (signal !== undefined && record.phase !== 'settled') {
+      record.onAbort = () => this.#aborted(record, signal.reason);
+      signal.addEventListener('abort', record.onAbort, { once: true });
+    }
+    return started;
+  }
+
+  #checkName(check: ReturnType<typeof optionChecker>, name: unknown): void {
+    if (typeof name !== 'string' || !this.#threads.handlers.has(name)) {
+      const names = [...this.#threads.handlers].join(', ') || 'none';
+      check.fail('name', name, `the name of a handler the module exports (${names})`);
+    }
+  }
+
+  /** Never ran: refused at the door, or taken out of the queue. */
+  #refuse(record: TaskRecord, reason: unknown): void {
+    this.#book.rejected++;
+    this.#settle(record, false, reason);
+  }
+
+  #aborted(record: TaskRecord, reason: unknown): void {
+    if (record.phase === 'waiting' && this.#queue.take(record)) {
+      this.#refuse(record, reason);
+    } else if (record.phase === 'running') {
+      this.#settle(record, false, reason);
+      this.#tellThread(record, reason);
+    }
+  }
+
+  #tellThread(record: TaskRecord, reason: unknown): void {
+    const message: AbortMessage = { id: record.id, threadId: record.threadId, reason: serializeValue(reason) };
+    this.#channel.postMessage(message);
+  }
+
+  /** The thread answered. The caller may already have been answered (aborted). */
+  #answered(record: TaskRecord, result: TaskResult): void {
+    this.#offThread(record, result.index);
+    record.runMs = result.runMs;
+    if (result.ok) this.#settle(record, true, result.value);
+    else this.#settle(record, false, deserializeValue(result.error));
+    if (!result.ok && result.skipped) this.#book.rejected++;
+    else this.#ended(record, result.status);
+  }
+
+  /** Piscina rejected: the thread died under the task, or the payload could not be posted. */
+  #lost(record: TaskRecord, cause: unknown): void {
+    const index = slotOf(this.#threads.boot.slots, record.threadId);
+    this.#offThread(record, index);
+    if ((cause as { name?: unknown } | null)?.name === 'DataCloneError') {
+      this.#book.rejected++;
+      this.#settle(record, false, cause);
+      return;
+    }
+    if (this.#terminating) {
+      // Terminated by close: the caller already has the close's reason.
+      this.#settle(record, false, cause);
+      return;
+    }
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const error = new WorkerCrashedError(index, `thread ${index} died while running "${record.name}": ${message}`, {
+      cause,
+    });
+    this.#book.crashes++;
+    this.#settle(record, false, error);
+    this.#ended(record, undefined);
+    this.#workerError.emit({ workerIndex: index, phase: 'crash', error });
+  }
+
+  #offThread(record: TaskRecord, index: number): void {
+    record.workerIndex = index;
+    if (!record.counted) this.#book.started(index);
+    record.onThread = false;
+    this.#onThread.delete(record);
+    if (this.#onThread.size === 0) this.#drained?.();
+  }
+
+  /** A task that ran has really settled on its thread (the caller may have been told earlier). */
+  #ended(record: TaskRecord, status: unknown): void {
+    const { runMs, workerIndex } = record;
+    const ok = record.told?.ok === true;
+    const waitMs = Math.max(0, this.#options.clock.now() - record.submittedAt - runMs);
+    this.#wait.record(waitMs);
+    this.#run.record(runMs);
+    this.#book.ended(workerIndex, ok, status);
+    if (this.#taskEnd.hasListeners) {
+      this.#taskEnd.emit({ workerIndex, ok, waitMs, runMs, error: ok ? undefined : record.told?.value });
+    }
+  }
+
+  #settle(record: TaskRecord, ok: boolean, value: unknown): void {
+    if (record.phase === 'settled') return;
+    if (record.held) this.#keepAlive.release();
+    record.phase = 'settled';
+    record.told = { ok, value };
+    if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
+    if (ok) record.resolve(value);
+    else record.reject(value);
+  }
+
+  #threadDied(threadId: number): void {
+    // Mark the slot free for the replacement, keeping the id findable (negated) for the tasks
+    // piscina is about to fail with this thread's death.
+    const slots = this.#threads.boot.slots;
+    const index = slotOf(slots, threadId);
+    if (index >= 0) Atomics.store(slots, index, -threadId);
+  }
+
+  async #shutDown(signal: AbortSignal | undefined): Promise<void> {
+    this.#keepAlive.hold();
+    for (const owner of this.#queue.drain()) this.#refuse(owner as TaskRecord, new PoolClosedError());
+    if (this.#onThread.size > 0) {
+      await new Promise<void>((resolve) => {
+        // Aborting the close's signal: stop waiting, answer the callers, terminate the threads.
+        const force = () => {
+          this.#terminating = true;
+          for (const record of this.#onThread) {
+            this.#settle(record, false, signal?.reason);
+            this.#tellThread(record, signal?.reason);
+          }
+          resolve();
+        };
+        if (signal?.aborted) return force();
+        signal?.addEventListener('abort', force, { once: true });
+        this.#drained = () => {
+          signal?.removeEventListener('abort', force);
+          resolve();
+        };
+      });
+    }
+    this.#terminating = true;
+    await this.#threads.piscina.destroy();
+    this.#channel.close();
+    this.#keepAlive.close();
+    this.#taskEnd.clear();
+    this.#workerError.clear();
+  }
+}
+
+function slotOf(slots: Int32Array, threadId: number): number {
+  for (let i = 0; i < slots.length; i++) {
+    const owner = Atomics.load(slots, i);
+    if (owner === threadId || owner === -threadId) return i;
+  }
+  return -1;
+}
+
+function durations(histogram: LatencyHistogram): DurationStats {
+  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.percentile(100) };
+}
