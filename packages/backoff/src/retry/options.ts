@@ -52,7 +52,8 @@ export interface RetryOptions {
   /**
    * A deadline for the whole call, from the first attempt's start, in milliseconds. No wait or
    * attempt starts that would end past it; the next attempt is assumed to take as long as the
-   * last one did.
+   * last one did. A number > 0 or `Infinity`; `0` is refused (it would stop every retry on a real
+   * clock): for no retries, use `maxAttempts: 1`.
    * @default Infinity
    */
   readonly maxElapsedMs?: number | undefined;
@@ -114,6 +115,11 @@ const check = optionChecker('retry');
 /** Validates `options` and fills in the defaults; throws a ConfigError naming the first bad option. */
 export function resolveRetryOptions(options: RetryOptions | undefined): RetrySettings {
   const opts = check.options(options, KNOWN);
+  // 0 is refused with its own message: a deadline of 0 would stop every retry on a real clock,
+  // and "no retries" is said with maxAttempts: 1.
+  if (opts.maxElapsedMs === 0) {
+    check.fail('maxElapsedMs', opts.maxElapsedMs, 'a number > 0 (or Infinity); for no retries, use maxAttempts: 1');
+  }
   const maxElapsedMs = check.duration(
     'maxElapsedMs',
     opts.maxElapsedMs,
