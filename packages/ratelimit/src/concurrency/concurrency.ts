@@ -3,6 +3,7 @@ import {
   ConfigError,
   contextFor,
   type ExecuteOptions,
+  isAborted,
   type Operation,
   type Policy,
   runOperation,
@@ -76,7 +77,8 @@ class Bulkhead implements Concurrency {
   }
 
   tryAcquire(n = 1): boolean {
-    if (this.#waiting === 0 && this.#active + n <= this.#max && n >= 1 && Number.isInteger(n)) {
+    // Number.isInteger first: it never converts, so `n` with a valueOf is not called here.
+    if (Number.isInteger(n) && n >= 1 && this.#waiting === 0 && this.#active + n <= this.#max) {
       this.#active += n;
       return true;
     }
@@ -160,6 +162,8 @@ class Bulkhead implements Concurrency {
   }
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    // Before the slot: an aborted call holds nothing, even for a moment.
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     if (this.tryAcquire(1)) return this.#run(fn, options);
     return this.acquire(1, { signal: options?.signal }).then(() => this.#run(fn, options));
   }
@@ -211,7 +215,8 @@ class Bulkhead implements Concurrency {
 /**
  * A bulkhead: at most `max` calls run at once; the rest wait in FIFO order (up to `maxQueue`).
  * A slot is always released when the call settles or throws synchronously, and a caller aborted
- * while queued leaves the queue at once without ever holding a slot.
+ * while queued leaves the queue at once without ever holding a slot. A signal already aborted when
+ * `execute` (or `acquire`) is called rejects with its reason at once: no slot, no call.
  *
  * @throws ConfigError for a bad option.
  */

@@ -22,3 +22,19 @@ export function maxWaitError(owner: string, value: unknown): ConfigError | undef
 
 /** A settled promise shared by every immediate grant: awaiting it allocates nothing new. */
 export const GRANTED: Promise<void> = Promise.resolve();
+
+/**
+ * Checks `pauseUntil(time)`: a finite clock time. `Infinity` is refused rather than taken as
+ * "forever": a status would have to report it, and `JSON.stringify` turns it into `null`, which
+ * reads as "not paused".
+ */
+export function checkPauseTime(owner: string, time: unknown): number {
+  if (typeof time === 'number' && Number.isFinite(time)) return time;
+  throw new ConfigError({ owner: `${owner}.pauseUntil`, option: 'time', value: time, expected: 'a finite number' });
+}
+
+/** Checks `penalize(ms)`: a finite number of milliseconds >= 0. */
+export function checkPenalty(owner: string, ms: unknown): number {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
+  throw new ConfigError({ owner: `${owner}.penalize`, option: 'ms', value: ms, expected: 'a finite number >= 0' });
+}

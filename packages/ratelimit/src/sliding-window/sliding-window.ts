@@ -1,6 +1,5 @@
 import type { Clock } from '@sentinel/core';
-import { ConfigError } from '@sentinel/core';
-import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { checkPauseTime, checkPenalty, GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
 import { type TimedSource, WaitQueue } from '../internal/wait-queue.ts';
 import type { AcquireOptions, Limiter } from '../limiter.ts';
 import { resolveSlidingWindowOptions, type SlidingWindowOptions } from './options.ts';
@@ -80,18 +79,14 @@ class Window implements SlidingWindow, TimedSource {
   }
 
   pauseUntil(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
-    }
+    checkPauseTime(OWNER, time);
     if (time <= this.#pausedUntil || time <= this.#clock.now()) return;
     this.#pausedUntil = time;
     this.#queue?.recheck();
   }
 
   penalize(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) {
-      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
-    }
+    checkPenalty(OWNER, ms);
     this.pauseUntil(this.#clock.now() + ms);
   }
 

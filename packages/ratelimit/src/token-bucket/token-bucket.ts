@@ -1,6 +1,5 @@
 import type { Clock } from '@sentinel/core';
-import { ConfigError } from '@sentinel/core';
-import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { checkPauseTime, checkPenalty, GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
 import { type TimedSource, WaitQueue } from '../internal/wait-queue.ts';
 import type { AcquireOptions, Limiter } from '../limiter.ts';
 import { resolveTokenBucketOptions, type TokenBucketOptions } from './options.ts';
@@ -74,11 +73,12 @@ class Bucket implements TokenBucket, TimedSource {
 
   tryAcquire(n = 1): boolean {
     // Fast path, no clock read: refill can only add tokens, so enough tokens now means enough.
+    // Number.isInteger first: it never converts, so `n` with a valueOf is not called here.
     if (
+      Number.isInteger(n) &&
+      n >= 1 &&
       this.#tokens >= n &&
       this.#lazy &&
-      n >= 1 &&
-      Number.isInteger(n) &&
       (this.#queue === undefined || this.#queue.size === 0)
     ) {
       this.#tokens -= n;
@@ -119,9 +119,7 @@ class Bucket implements TokenBucket, TimedSource {
   }
 
   pauseUntil(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
-    }
+    checkPauseTime(OWNER, time);
     if (time <= this.#last) return;
     const now = this.#clock.now();
     if (time <= now) return;
@@ -132,9 +130,7 @@ class Bucket implements TokenBucket, TimedSource {
   }
 
   penalize(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) {
-      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
-    }
+    checkPenalty(OWNER, ms);
     this.pauseUntil(this.#clock.now() + ms);
   }
 
