@@ -150,12 +150,15 @@ class Bulkhead implements Concurrency {
 
   release(n = 1): void {
     if (!(Number.isInteger(n) && n >= 1 && n <= this.#active)) {
-      throw new ConfigError({
-        owner: `${OWNER}.release`,
-        option: 'n',
-        value: n,
-        expected: `an integer between 1 and ${this.#active} (the slots held)`,
-      });
+      const held = this.#active;
+      // With no slot held, "between 1 and 0" would contradict itself: say what is wrong instead.
+      const expected =
+        held === 0
+          ? 'at most the slots held, and none is held (a release without a matching acquire)'
+          : held === 1
+            ? '1 (the one slot held)'
+            : `an integer between 1 and ${held} (the slots held)`;
+      throw new ConfigError({ owner: `${OWNER}.release`, option: 'n', value: n, expected });
     }
     this.#active -= n;
     this.#drain();

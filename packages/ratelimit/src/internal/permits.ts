@@ -7,9 +7,9 @@ import { ConfigError, markNonRetryable } from '@sentinel/core';
  */
 export function permitError(owner: string, n: unknown, max: number): ConfigError | undefined {
   if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max) return undefined;
-  return markNonRetryable(
-    new ConfigError({ owner, option: 'n', value: n, expected: `an integer between 1 and ${max} (the capacity)` }),
-  );
+  // "between 1 and 1" says one thing twice: a capacity of 1 admits exactly 1.
+  const expected = max === 1 ? '1 (the capacity)' : `an integer between 1 and ${max} (the capacity)`;
+  return markNonRetryable(new ConfigError({ owner, option: 'n', value: n, expected }));
 }
 
 /** Checks an `acquire` call's `maxWaitMs`. */

@@ -121,6 +121,10 @@ class Window implements SlidingWindow, TimedSource {
     const pause = Math.max(0, this.#pausedUntil - now);
     const excess = this.#count + n - this.#limit;
     if (excess <= 0) return pause;
+    // An empty log (never granted, or all expired) while waiters queue past the limit (during a
+    // pause): `limit` permits at the pause's end, then a window per further `limit`. Reading the
+    // ring here used to throw a TypeError when it was never allocated.
+    if (this.#count === 0) return pause + this.#windowMs * Math.ceil(excess / this.#limit);
     const ring = this.#ring as Float64Array;
     if (excess <= this.#count) {
       // Room appears when the `excess`-th oldest grant leaves the window.

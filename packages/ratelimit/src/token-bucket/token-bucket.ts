@@ -56,6 +56,8 @@ class Bucket implements TokenBucket, TimedSource {
   #queue: WaitQueue | undefined;
   readonly #capacity: number;
   readonly #perMs: number;
+  // As given: `#perMs * 1000` is 0 for a rate below ~5e-321 (float underflow), and status() must not say 0.
+  readonly #refillPerSecond: number;
   readonly #maxQueue: number;
   readonly #lazy: boolean;
   readonly #clock: Clock;
@@ -64,6 +66,7 @@ class Bucket implements TokenBucket, TimedSource {
     const o = resolveTokenBucketOptions(OWNER, options);
     this.#capacity = o.capacity;
     this.#perMs = o.refillPerSecond / 1000;
+    this.#refillPerSecond = o.refillPerSecond;
     this.#maxQueue = o.maxQueue;
     this.#lazy = o.lazyRefill;
     this.#clock = o.clock;
@@ -140,7 +143,7 @@ class Bucket implements TokenBucket, TimedSource {
     return {
       tokens: this.#tokens,
       capacity: this.#capacity,
-      refillPerSecond: this.#perMs * 1000,
+      refillPerSecond: this.#refillPerSecond,
       waiting: this.#queue?.size ?? 0,
       pausedUntil: this.#last > now ? this.#last : null,
     };
