@@ -112,6 +112,12 @@ const KNOWN = [
 
 const check = optionChecker('retry');
 
+function finiteAttempts(value: unknown): number {
+  if (value === undefined) return 3;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  return check.fail('maxAttempts', value, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
+}
+
 /** Validates `options` and fills in the defaults; throws a ConfigError naming the first bad option. */
 export function resolveRetryOptions(options: RetryOptions | undefined): RetrySettings {
   const opts = check.options(options, KNOWN);
@@ -126,10 +132,11 @@ export function resolveRetryOptions(options: RetryOptions | undefined): RetrySet
     { greaterThan: 0, allowInfinity: true },
     Infinity,
   );
-  const maxAttempts = check.integer('maxAttempts', opts.maxAttempts, { min: 1, allowInfinity: true }, 3);
-  if (maxAttempts === Infinity && maxElapsedMs === Infinity) {
-    check.fail('maxAttempts', maxAttempts, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
-  }
+  // Without a deadline Infinity is refused, so the message must not offer it unconditionally.
+  const maxAttempts =
+    maxElapsedMs === Infinity
+      ? finiteAttempts(opts.maxAttempts)
+      : check.integer('maxAttempts', opts.maxAttempts, { min: 1, allowInfinity: true }, 3);
   const budget = opts.budget;
   if (budget !== undefined && !isRetryBudget(budget)) check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
   const clock = check.clock('clock', opts.clock);
