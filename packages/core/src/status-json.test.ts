@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fallback } from './fallback/fallback.ts';
 import { POLICIES } from '../test/policies.ts';
+import { fallback } from './fallback/fallback.ts';
 import { ManualClock } from './testing/index.ts';
 
 /*

@@ -28,7 +28,11 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
     expect([...listed].sort()).toEqual(Object.keys(ratelimit).sort());
   });
 
-  it.each(Object.values(POLICIES).flat().map((c) => [c.name, c] as const))('%s: execute', async (_, { make }) => {
+  it.each(
+    Object.values(POLICIES)
+      .flat()
+      .map((c) => [c.name, c] as const),
+  )('%s: execute', async (_, { make }) => {
     const clock = new ManualClock();
     const policy = make(clock);
     const before = await snapshot(policy);
@@ -44,7 +48,11 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
     expect(await snapshot(policy)).toEqual(before);
   });
 
-  it.each(Object.values(LIMITERS).flat().map((c) => [c.name, c] as const))('%s: acquire', async (_, { make }) => {
+  it.each(
+    Object.values(LIMITERS)
+      .flat()
+      .map((c) => [c.name, c] as const),
+  )('%s: acquire', async (_, { make }) => {
     const clock = new ManualClock();
     const limiter = make(clock);
     const before = await snapshot(limiter);

@@ -23,7 +23,14 @@ function expectJsonSafe(status: unknown): void {
 const overload = Object.assign(new Error('503'), { status: 503 });
 
 // Exports whose policies or limiters have a status(); a new one must be added here and tested below.
-const WITH_STATUS = ['adaptiveConcurrency', 'concurrency', 'keyed', 'sharedTokenBucket', 'slidingWindow', 'tokenBucket'];
+const WITH_STATUS = [
+  'adaptiveConcurrency',
+  'concurrency',
+  'keyed',
+  'sharedTokenBucket',
+  'slidingWindow',
+  'tokenBucket',
+];
 
 describe('status() survives a JSON round trip (conformance)', () => {
   it('lists every exported policy and limiter that has a status()', () => {

@@ -80,7 +80,9 @@ export const LIMITERS: Record<string, readonly LimiterCase[]> = {
     { name: 'tokenBucket, full', make: (clock) => bucket(clock) },
     { name: 'tokenBucket, empty', make: (clock) => bucket(clock, 0) },
   ],
-  slidingWindow: [{ name: 'slidingWindow', make: (clock) => ratelimit.slidingWindow({ limit: 2, windowMs: 10, clock }) }],
+  slidingWindow: [
+    { name: 'slidingWindow', make: (clock) => ratelimit.slidingWindow({ limit: 2, windowMs: 10, clock }) },
+  ],
   concurrency: [
     { name: 'concurrency.acquire, slot free', make: (clock) => ratelimit.concurrency({ max: 1, clock }) },
     { name: 'concurrency.acquire, full with a waiter', make: fullBulkhead },

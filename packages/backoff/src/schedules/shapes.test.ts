@@ -64,7 +64,9 @@ describe('exponential', () => {
 
   it('regression (issue 15): initialMs 0 stays 0 past the overflow point instead of turning NaN', () => {
     const backoff = exponential({ initialMs: 0 });
-    expect([backoff(1, 0, Math.random), backoff(1_025, 0, Math.random), backoff(1e9, 0, Math.random)]).toEqual([0, 0, 0]);
+    expect([backoff(1, 0, Math.random), backoff(1_025, 0, Math.random), backoff(1e9, 0, Math.random)]).toEqual([
+      0, 0, 0,
+    ]);
   });
 
   it('is constant with factor 1', () => {

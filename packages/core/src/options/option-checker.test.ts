@@ -126,11 +126,13 @@ describe('optionChecker', () => {
   });
 
   it('never calls valueOf or toString of the value it refuses', () => {
-    const valueOf = vi.fn(() => 1);
-    const toString = vi.fn(() => '1');
-    expect(() => check.integer('count', { valueOf, toString }, { min: 1 })).toThrow(ConfigError);
-    expect(valueOf).not.toHaveBeenCalled();
-    expect(toString).not.toHaveBeenCalled();
+    const valueOfSpy = vi.fn(() => 1);
+    const toStringSpy = vi.fn(() => '1');
+    expect(() => check.integer('count', { valueOf: valueOfSpy, toString: toStringSpy }, { min: 1 })).toThrow(
+      ConfigError,
+    );
+    expect(valueOfSpy).not.toHaveBeenCalled();
+    expect(toStringSpy).not.toHaveBeenCalled();
   });
 
   it('refuses values whose own description throws with a ConfigError, not with their error', () => {

@@ -159,7 +159,11 @@ class Shared implements SharedTokenBucket {
     // The state is a 64-bit count of ns since the bucket's origin: a pause past that range would
     // wrap around (BigInt64Array stores modulo 2^64) and grant at once instead of never.
     if (time - this.#origin > MAX_PAUSE_MS) {
-      check.fail('time', time, `a finite number at most ${MAX_PAUSE_MS} ms after the bucket was created (about 95 years)`);
+      check.fail(
+        'time',
+        time,
+        `a finite number at most ${MAX_PAUSE_MS} ms after the bucket was created (about 95 years)`,
+      );
     }
     // Empty at `time`, refilling from then: TAT = time + a full bucket's worth.
     const target = BigInt(Math.round((time - this.#origin) * 1e6)) + this.#burst;
