@@ -141,7 +141,7 @@ export function describeValue(value: unknown): string {
       return String(value);
     default:
       if (value === null) return 'null';
-      return describeObject(value);
+      return describeObject(value as object);
   }
 }
 
