@@ -50,7 +50,7 @@ export interface RetryPolicy extends Policy {
 
 /** Snapshot returned by {@link RetryPolicy.status}. Plain data, JSON-serialisable. */
 export interface RetryStatus {
-  /** Calls to `execute` (first attempts). */
+  /** Calls to `execute` that ran a first attempt (one refused for an already-aborted signal is not counted). */
   readonly calls: number;
   /** Attempts of every kind: `calls + retries`. */
   readonly attempts: number;
