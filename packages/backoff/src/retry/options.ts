@@ -8,7 +8,6 @@ import {
   optionChecker,
   type Random,
   retryAfterOf,
-  systemClock,
   systemRandom,
 } from '@sentinel/core';
 import { isRetryBudget, type RetryBudget } from '../budget/retry-budget.ts';
