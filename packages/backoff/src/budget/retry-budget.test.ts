@@ -70,6 +70,9 @@ describe('retryBudget', () => {
     ['ratio', 1.5],
     ['ratio', Number.NaN],
     ['minPerSecond', -1],
+    // Regression (issue 15): a reserve of Infinity made status().available Infinity (null in JSON).
+    ['minPerSecond', 1e306],
+    ['windowMs', 2 ** 31],
     ['windowMs', 0],
     ['windowMs', Number.POSITIVE_INFINITY],
     ['clock', { now: 5 }],

@@ -1,4 +1,4 @@
-import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, MAX_DELAY_MS, optionChecker, systemClock } from '@sentinel/core';
 
 /**
  * What a retry policy asks of a budget. {@link retryBudget} is the in-process implementation; any
@@ -38,12 +38,14 @@ export interface RetryBudgetOptions {
   /**
    * Retries allowed per second whatever the traffic, so a quiet service can still retry
    * (Finagle's `minRetriesToKeep`). The window holds `minPerSecond × windowMs / 1000` of them.
+   * A number from 0 to 1e9.
    * @default 10
    */
   readonly minPerSecond?: number | undefined;
   /**
    * How far back calls and retries are counted, in milliseconds (Finagle's `ttl`). Counted in ten
-   * buckets, so old traffic leaves the window a tenth at a time.
+   * buckets, so old traffic leaves the window a tenth at a time. A number > 0 and at most
+   * 2^31 − 1 (about 24.8 days).
    * @default 10_000
    */
   readonly windowMs?: number | undefined;
@@ -65,6 +67,8 @@ export function isRetryBudget(value: unknown): value is RetryBudget {
 }
 
 const BUCKETS = 10;
+/** The largest `minPerSecond`. */
+const MAX_PER_SECOND = 1e9;
 const check = optionChecker('retryBudget');
 
 /**
@@ -85,8 +89,10 @@ const check = optionChecker('retryBudget');
 export function retryBudget(options: RetryBudgetOptions = {}): RetryBudget {
   const opts = check.options(options, ['ratio', 'minPerSecond', 'windowMs', 'clock']);
   const ratio = check.rate('ratio', opts.ratio, 0.2);
-  const minPerSecond = check.number('minPerSecond', opts.minPerSecond, { min: 0 }, 10);
-  const windowMs = check.duration('windowMs', opts.windowMs, { greaterThan: 0 }, 10_000);
+  // Bounded so that the reserve (minPerSecond × windowMs / 1000) and `status().available` stay
+  // finite: an Infinity there would be `null` in JSON.
+  const minPerSecond = check.number('minPerSecond', opts.minPerSecond, { min: 0, max: MAX_PER_SECOND }, 10);
+  const windowMs = check.duration('windowMs', opts.windowMs, { greaterThan: 0, max: MAX_DELAY_MS }, 10_000);
   const clock = opts.clock ?? systemClock;
   if (typeof clock?.now !== 'function') check.fail('clock', clock, 'a Clock (an object with now() and sleep())');
   return new SlidingRetryBudget(ratio, minPerSecond, windowMs, clock);

@@ -61,18 +61,18 @@ describe('retry: aborts', () => {
     expect(work).toHaveBeenCalledTimes(1);
   });
 
-  it('runs the first attempt with an already aborted signal, then rejects with its reason', async () => {
+  it('regression (issue 15): an already aborted signal rejects with its exact reason and never calls fn', async () => {
     const clock = new ManualClock();
     const controller = new AbortController();
-    controller.abort('already');
+    const reason = new Error('already');
+    controller.abort(reason);
     const policy = retry({ maxAttempts: 3, clock });
-    const work = vi.fn(async (ctx: { signal: AbortSignal }) => {
-      ctx.signal.throwIfAborted();
-      return 1;
-    });
-    await expect(policy.execute(work, { signal: controller.signal })).rejects.toBe('already');
-    expect(work).toHaveBeenCalledTimes(1);
+    // Work that ignores its signal: before the fix it ran and the call resolved with 1.
+    const work = vi.fn(async () => 1);
+    await expect(policy.execute(work, { signal: controller.signal })).rejects.toBe(reason);
+    expect(work).not.toHaveBeenCalled();
     expect(clock.pending).toBe(0);
+    expect(policy.status()).toMatchObject({ calls: 0, attempts: 0, aborts: 0 });
   });
 
   it('passes the caller abort reason to the attempt signal', async () => {

@@ -36,6 +36,35 @@ describe('retry: options', () => {
     );
   });
 
+  it('regression (issue 15): maxElapsedMs = 0 is refused with one coherent message pointing at maxAttempts: 1', () => {
+    for (const [zero, shown] of [
+      [0, '0'],
+      [-0, '-0'],
+    ] as const) {
+      expect(rejected({ maxElapsedMs: zero }).message).toBe(
+        `retry: "maxElapsedMs" must be a number > 0 (or Infinity); for no retries, use maxAttempts: 1; received ${shown}`,
+      );
+    }
+    expect(rejected({ maxElapsedMs: -1 }).message).toBe(
+      'retry: "maxElapsedMs" must be a number > 0 (or Infinity); received -1',
+    );
+  });
+
+  it('maxAttempts: 1 is how "no retries" is said: one attempt, then the failure as it is', async () => {
+    const clock = new ManualClock();
+    const policy = retry({ maxAttempts: 1, maxElapsedMs: 1, clock });
+    const error = new Error('once');
+    let calls = 0;
+    await expect(
+      policy.execute(() => {
+        calls++;
+        throw error;
+      }),
+    ).rejects.toBe(error);
+    expect(calls).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
   it.each([
     ['maxElapsedMs', 0],
     ['maxElapsedMs', -1],

@@ -8,7 +8,6 @@ import {
   optionChecker,
   type Random,
   retryAfterOf,
-  systemClock,
   systemRandom,
 } from '@sentinel/core';
 import { isRetryBudget, type RetryBudget } from '../budget/retry-budget.ts';
@@ -52,7 +51,8 @@ export interface RetryOptions {
   /**
    * A deadline for the whole call, from the first attempt's start, in milliseconds. No wait or
    * attempt starts that would end past it; the next attempt is assumed to take as long as the
-   * last one did.
+   * last one did. A number > 0 or `Infinity`; `0` is refused (it would stop every retry on a real
+   * clock): for no retries, use `maxAttempts: 1`.
    * @default Infinity
    */
   readonly maxElapsedMs?: number | undefined;
@@ -111,19 +111,31 @@ const KNOWN = [
 
 const check = optionChecker('retry');
 
+function finiteAttempts(value: unknown): number {
+  if (value === undefined) return 3;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  return check.fail('maxAttempts', value, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
+}
+
 /** Validates `options` and fills in the defaults; throws a ConfigError naming the first bad option. */
 export function resolveRetryOptions(options: RetryOptions | undefined): RetrySettings {
   const opts = check.options(options, KNOWN);
+  // 0 is refused with its own message: a deadline of 0 would stop every retry on a real clock,
+  // and "no retries" is said with maxAttempts: 1.
+  if (opts.maxElapsedMs === 0) {
+    check.fail('maxElapsedMs', opts.maxElapsedMs, 'a number > 0 (or Infinity); for no retries, use maxAttempts: 1');
+  }
   const maxElapsedMs = check.duration(
     'maxElapsedMs',
     opts.maxElapsedMs,
     { greaterThan: 0, allowInfinity: true },
     Infinity,
   );
-  const maxAttempts = check.integer('maxAttempts', opts.maxAttempts, { min: 1, allowInfinity: true }, 3);
-  if (maxAttempts === Infinity && maxElapsedMs === Infinity) {
-    check.fail('maxAttempts', maxAttempts, 'an integer >= 1 (Infinity only together with a finite maxElapsedMs)');
-  }
+  // Without a deadline Infinity is refused, so the message must not offer it unconditionally.
+  const maxAttempts =
+    maxElapsedMs === Infinity
+      ? finiteAttempts(opts.maxAttempts)
+      : check.integer('maxAttempts', opts.maxAttempts, { min: 1, allowInfinity: true }, 3);
   const budget = opts.budget;
   if (budget !== undefined && !isRetryBudget(budget)) check.fail('budget', budget, 'a RetryBudget (see retryBudget())');
   const clock = check.clock('clock', opts.clock);

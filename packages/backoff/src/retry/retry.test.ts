@@ -1,4 +1,4 @@
-import { type ExecutionContext, markNonRetryable, type Outcome } from '@sentinel/core';
+import { abortSignalOf, contextFor, type ExecutionContext, markNonRetryable, type Outcome } from '@sentinel/core';
 import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { constant, linear } from '../schedules/shapes.ts';
@@ -29,7 +29,7 @@ describe('retry: first-try success', () => {
     await expect(policy.execute(() => thenable as PromiseLike<string>)).resolves.toBe('later');
   });
 
-  it('never reads the caller signal when the first attempt succeeds', async () => {
+  it('reads the caller signal once (is it already aborted?) and builds none when the first attempt succeeds', async () => {
     let reads = 0;
     const controller = new AbortController();
     const options = {
@@ -40,7 +40,11 @@ describe('retry: first-try success', () => {
     };
     const policy = retry({ clock: new ManualClock() });
     await policy.execute(async () => 1, options);
-    expect(reads).toBe(0);
+    expect(reads).toBe(1);
+    // Inside a composition: the enclosing context's signal is never materialised.
+    const context = contextFor(undefined);
+    await policy.execute(async () => 1, context);
+    expect(abortSignalOf(context)).toBeUndefined();
   });
 });
 

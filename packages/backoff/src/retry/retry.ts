@@ -7,6 +7,7 @@ import {
   Emitter,
   type ExecuteOptions,
   type ExecutionContext,
+  isAborted,
   isRejectedError,
   type Listener,
   type Operation,
@@ -49,7 +50,7 @@ export interface RetryPolicy extends Policy {
 
 /** Snapshot returned by {@link RetryPolicy.status}. Plain data, JSON-serialisable. */
 export interface RetryStatus {
-  /** Calls to `execute` (first attempts). */
+  /** Calls to `execute` that ran a first attempt (one refused for an already-aborted signal is not counted). */
   readonly calls: number;
   /** Attempts of every kind: `calls + retries`. */
   readonly attempts: number;
@@ -77,8 +78,9 @@ export interface RetryStatus {
  * - When it gives up it rethrows the last error unchanged, or returns the last resolved value
  *   when that was judged a failure (a final 503 stays a response for the HTTP layer to handle).
  *
- * The caller's signal is not read while attempts succeed (reading one costs microseconds): an
- * already-aborted signal still lets the first attempt start, with an aborted `ctx.signal`.
+ * A signal that is already aborted when `execute` is called rejects at once with its `reason`:
+ * `fn` is not called and nothing is counted, as `fetch` and p-retry do. Otherwise the caller's
+ * signal is not materialised while attempts succeed (building one costs microseconds).
  *
  * @example
  * const policy = retry({ maxAttempts: 4, backoff: fullJitter(exponential({ initialMs: 50 })) });
@@ -136,6 +138,7 @@ class Retry implements RetryPolicy {
    * #retryLoop, which only failures reach.
    */
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     this.#calls++;
     if (this.#budget !== undefined) this.#budget.recordCall();
     const startedAt = this.#maxElapsedMs === Infinity ? 0 : this.#clock.now();

@@ -62,6 +62,13 @@ describe('exponential', () => {
     expect(backoff(10_000, 0, Math.random)).toBe(5_000);
   });
 
+  it('regression (issue 15): initialMs 0 stays 0 past the overflow point instead of turning NaN', () => {
+    const backoff = exponential({ initialMs: 0 });
+    expect([backoff(1, 0, Math.random), backoff(1_025, 0, Math.random), backoff(1e9, 0, Math.random)]).toEqual([
+      0, 0, 0,
+    ]);
+  });
+
   it('is constant with factor 1', () => {
     expect(delays(exponential({ initialMs: 40, factor: 1 }), 3)).toEqual([40, 40, 40]);
   });

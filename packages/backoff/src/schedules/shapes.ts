@@ -76,7 +76,9 @@ export function exponential(options: ExponentialOptions = {}): Backoff {
   const initialMs = check.duration('initialMs', opts.initialMs, { max: MAX_DELAY_MS }, 100);
   const factor = check.number('factor', opts.factor, { min: 1 }, 2);
   const maxMs = checkMaxMs(check, opts.maxMs, initialMs);
-  // factor ** n overflows to Infinity for large n, which min() turns into maxMs: no loop, no NaN.
+  // factor ** n overflows to Infinity for large n, which min() turns into maxMs: no loop. With
+  // initialMs 0 that would be 0 × Infinity = NaN (from attempt 1025 at factor 2), so 0 stays 0.
+  if (initialMs === 0) return () => 0;
   return (attempt) => Math.min(maxMs, initialMs * factor ** (attempt - 1));
 }
 

@@ -17,7 +17,8 @@ export interface Clock {
    * Optional fast path for deadlines: calls `callback` once after `ms` milliseconds unless the
    * returned function is called first. Policies that arm and cancel a timer on every call (a
    * timeout) use it when present, avoiding the AbortController a cancellable `sleep` needs;
-   * without it they fall back to `sleep`. Same rules as `sleep` for `ms`.
+   * without it they fall back to `sleep`. `ms` is clamped to [0, 2^31 − 1]; NaN or a value that
+   * is not a number throws a `ConfigError` (a timer that can never fire would leak).
    */
   timer?(ms: number, callback: () => void): () => void;
 }

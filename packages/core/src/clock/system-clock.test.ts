@@ -171,4 +171,13 @@ describe('systemClock.timer', () => {
     expect(fired).toBe(false);
     expect(watch).toEqual({ live: 0, refed: 0 });
   });
+
+  it('regression (issue 15): refuses a NaN delay instead of firing after ~1 ms (a ManualClock never fired it)', async () => {
+    const watch = await watchTimers(async () => {
+      expect(() => systemClock.timer?.(Number.NaN, () => {})).toThrow(
+        'systemClock.timer: "ms" must be a number (below 0 counts as 0); received NaN',
+      );
+    });
+    expect(watch).toEqual({ live: 0, refed: 0 });
+  });
 });

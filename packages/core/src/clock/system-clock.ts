@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/errors.ts';
 import { type Clock, MAX_DELAY_MS, rejectInvalidSleep } from './clock.ts';
 
 /**
@@ -29,6 +30,15 @@ export const systemClock: Clock = Object.freeze({
     });
   },
   timer(ms: number, callback: () => void): () => void {
+    // NaN would fire after ~1 ms here but never on a ManualClock: refused on both.
+    if (typeof ms !== 'number' || Number.isNaN(ms)) {
+      throw new ConfigError({
+        owner: 'systemClock.timer',
+        option: 'ms',
+        value: ms,
+        expected: 'a number (below 0 counts as 0)',
+      });
+    }
     const handle = setTimeout(callback, Math.min(Math.max(0, ms), MAX_DELAY_MS));
     if (typeof handle === 'object' && typeof (handle as { unref?: unknown }).unref === 'function') handle.unref();
     return () => clearTimeout(handle);

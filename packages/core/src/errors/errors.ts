@@ -134,14 +134,30 @@ export function describeValue(value: unknown): string {
     case 'function':
       return 'a function';
     case 'symbol':
-      return value.toString();
+      // String(), not value.toString(): a patched Symbol.prototype.toString is never called.
+      return String(value);
     case 'undefined':
     case 'boolean':
       return String(value);
     default:
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `an array of length ${value.length}`;
-      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+      return describeObject(value as object);
+  }
+}
+
+/**
+ * "an array of length 3", "an object (Map)". Reading an object's tag runs user code (a
+ * `Symbol.toStringTag` getter, a Proxy trap; `Array.isArray` throws on a revoked Proxy): a value
+ * that throws there is described as "an object", so a message about a bad value never fails
+ * with the value's own error instead.
+ */
+function describeObject(value: object): string {
+  try {
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    const tag: unknown = Object.prototype.toString.call(value).slice(8, -1);
+    return `an object (${String(tag)})`;
+  } catch {
+    return 'an object';
   }
 }
 

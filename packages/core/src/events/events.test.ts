@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../errors/errors.ts';
 import { Emitter, reportListenerError } from './events.ts';
 
 describe('Emitter', () => {
@@ -106,8 +107,11 @@ describe('Emitter', () => {
     expect(emitter.subscribe).toBe(emitter.subscribe);
   });
 
-  it('refuses a listener that is not a function', () => {
-    expect(() => new Emitter<number>().subscribe(undefined as never)).toThrow(TypeError);
+  it('regression (issue 15): refuses a listener that is not a function with a ConfigError naming it', () => {
+    expect(() => new Emitter<number>().subscribe(undefined as never)).toThrow(
+      'subscribe: "listener" must be a function; received undefined',
+    );
+    expect(() => new Emitter<number>().subscribe({ handleEvent() {} } as never)).toThrow(ConfigError);
   });
 
   it('clear() removes every listener', () => {

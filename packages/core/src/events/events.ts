@@ -1,3 +1,5 @@
+import { ConfigError } from '../errors/errors.ts';
+
 /** A function called with an event's payload. */
 export type Listener<T> = (payload: T) => void;
 
@@ -65,7 +67,10 @@ export class Emitter<T> {
   }
 
   #add(listener: Listener<T>): Disposer {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    if (typeof listener !== 'function') {
+      // A typed error naming the value, like every other bad argument (it was a bare TypeError).
+      throw new ConfigError({ owner: 'subscribe', option: 'listener', value: listener, expected: 'a function' });
+    }
     // Wrapping makes each subscription distinct, so the same function added twice is removed once per disposer.
     const entry: Listener<T> = (payload) => listener(payload);
     this.#listeners = [...this.#listeners, entry];

@@ -4,7 +4,11 @@ import { systemRandom } from '../clock/random.ts';
 import { systemClock } from '../clock/system-clock.ts';
 import { ConfigError } from '../errors/errors.ts';
 
-/** Bounds for a numeric option. All optional; a number is finite unless `allowInfinity` is set. */
+/**
+ * Bounds for a numeric option. All optional; a number is finite unless `allowInfinity` is set.
+ * `min` and `greaterThan` may both be given (a duration, >= 0 by nature, that must also be > 0):
+ * the stricter one applies and is the only one the message names.
+ */
 export interface NumberRule {
   /** Smallest allowed value (inclusive). */
   readonly min?: number;
@@ -14,7 +18,7 @@ export interface NumberRule {
   readonly greaterThan?: number;
   /** Only whole numbers. */
   readonly integer?: boolean;
-  /** Accept `Infinity` (e.g. "no limit"). */
+  /** Accept `Infinity` (e.g. "no limit"); never `-Infinity`, and not when `max` is set. */
   readonly allowInfinity?: boolean;
 }
 
@@ -22,6 +26,9 @@ export interface NumberRule {
  * Validates one factory's options with uniform messages. Every method returns the checked value
  * (or `fallback` when the value is `undefined` and a fallback is given) and throws a
  * {@link ConfigError} naming the owner, the option, the value received and what is allowed.
+ * Numbers come back with `-0` turned into `0`, so a snapshot built from them survives
+ * `JSON.parse(JSON.stringify(...))` unchanged. Only real numbers pass: a string, a boxed number or
+ * an object with a `valueOf` is refused without being converted (its `valueOf` is never called).
  *
  * @example
  * const check = optionChecker('retry');
@@ -67,12 +74,13 @@ export function optionChecker(owner: string): OptionChecker {
     const ok =
       typeof value === 'number' &&
       !Number.isNaN(value) &&
-      (Number.isFinite(value) || rule.allowInfinity === true) &&
+      (Number.isFinite(value) || (value === Number.POSITIVE_INFINITY && rule.allowInfinity === true)) &&
       (!wholeOnly || Number.isInteger(value) || value === Number.POSITIVE_INFINITY) &&
       (min === undefined || value >= min) &&
       (rule.max === undefined || value <= rule.max) &&
       (rule.greaterThan === undefined || value > rule.greaterThan);
-    if (ok) return value as number;
+    // `+ 0` turns -0 into 0 (and leaves every other number as it is).
+    if (ok) return (value as number) + 0;
     // Only the failure path builds the combined rule, for the message.
     const described: NumberRule = {
       ...rule,
@@ -135,14 +143,34 @@ export function optionChecker(owner: string): OptionChecker {
 const NO_RULE: NumberRule = Object.freeze({});
 const UNIT: NumberRule = Object.freeze({ min: 0, max: 1 });
 
-/** "an integer >= 1", "a number between 0 and 1", "a finite number > 0 and <= 100", ... */
+/**
+ * "an integer >= 1", "a number between 0 and 1", "a finite number > 0 and <= 100", ...: one
+ * phrase with at most one lower and one upper bound. Of `min` and `greaterThan` only the stricter
+ * is named; "(or Infinity)" only when Infinity passes (no `max`).
+ *
+ * @throws RangeError when no number satisfies the rule (a bug in the rule, not in the value).
+ */
 export function describeRule(rule: NumberRule): string {
-  const kind = rule.integer === true ? 'an integer' : rule.allowInfinity === true ? 'a number' : 'a finite number';
-  const bounds: string[] = [];
-  if (rule.greaterThan !== undefined) bounds.push(`> ${rule.greaterThan}`);
-  if (rule.min !== undefined && rule.max !== undefined) bounds.push(`between ${rule.min} and ${rule.max}`);
-  else if (rule.min !== undefined) bounds.push(`>= ${rule.min}`);
-  else if (rule.max !== undefined) bounds.push(`<= ${rule.max}`);
-  const text = bounds.length > 0 ? `${kind} ${bounds.join(' and ')}` : kind;
-  return rule.allowInfinity === true ? `${text} (or Infinity)` : text;
+  const infinity = rule.allowInfinity === true && rule.max === undefined;
+  const kind = rule.integer === true ? 'an integer' : infinity ? 'a number' : 'a finite number';
+  // The effective lower bound: `> g` is stricter than `>= m` unless m > g.
+  let lower: { readonly value: number; readonly strict: boolean } | undefined;
+  if (rule.greaterThan !== undefined) lower = { value: rule.greaterThan, strict: true };
+  if (rule.min !== undefined && (lower === undefined || rule.min > lower.value)) {
+    lower = { value: rule.min, strict: false };
+  }
+  const max = rule.max;
+  let bounds = '';
+  if (lower !== undefined && max !== undefined) {
+    if (lower.value > max || (lower.strict && lower.value === max)) {
+      throw new RangeError(`describeRule: no number satisfies ${JSON.stringify(rule)}`);
+    }
+    if (lower.strict) bounds = ` > ${lower.value} and <= ${max}`;
+    else bounds = lower.value === max ? ` equal to ${max}` : ` between ${lower.value} and ${max}`;
+  } else if (lower !== undefined) {
+    bounds = ` ${lower.strict ? '>' : '>='} ${lower.value}`;
+  } else if (max !== undefined) {
+    bounds = ` <= ${max}`;
+  }
+  return infinity ? `${kind}${bounds} (or Infinity)` : `${kind}${bounds}`;
 }

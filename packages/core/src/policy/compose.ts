@@ -1,4 +1,4 @@
-import { contextFor } from '../context/context.ts';
+import { contextFor, isAborted } from '../context/context.ts';
 import { ConfigError } from '../errors/errors.ts';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy } from './policy.ts';
 
@@ -12,7 +12,8 @@ export interface ComposedPolicy extends Policy {
  * `retry.execute(ctx => breaker.execute(ctx => limiter.execute(fn, ctx), ctx))`. Each policy's
  * context (its signal and attempt) is handed to the next one, so an abort or a timeout reaches
  * the innermost work, and the attempt number a retry sets reaches `fn`. `compose()` with no
- * policies runs `fn` as it is.
+ * policies runs `fn` as it is. An already-aborted signal rejects with its reason and runs
+ * nothing, whatever the policies.
  *
  * @throws ConfigError when an argument is not a policy (an object with an `execute` method).
  */
@@ -38,6 +39,9 @@ class Composition implements ComposedPolicy {
   }
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    // Refused here too, so the contract holds whatever the policies are (a hand-written one may
+    // not check) and an empty composition does not run the work.
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     const policies = this.policies;
     const last = policies.length - 1;
     if (last < 0) return runOperation(fn, contextFor(options));

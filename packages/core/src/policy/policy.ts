@@ -42,7 +42,9 @@ export type Operation<T> = (context: ExecutionContext) => T | PromiseLike<T>;
  * The one contract every Sentinel policy implements. `execute` runs `fn` under the policy and
  * returns what `fn` returns, or rejects with what it throws or with a typed Sentinel error (a
  * `RejectedError` when the policy refused to run it, a `TimeoutError`, ...). Aborts reject with
- * the signal's own `reason`.
+ * the signal's own `reason`; a signal that is already aborted when `execute` is called rejects
+ * with its reason at once, without calling `fn` and without taking anything (a permit, a slot),
+ * as `fetch` does.
  */
 export interface Policy {
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T>;

@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { MAX_DELAY_MS } from '../clock/clock.ts';
 import { isConfigError } from '../errors/errors.ts';
 import { ManualClock } from './manual-clock.ts';
 
@@ -154,5 +155,29 @@ describe('ManualClock', () => {
       await expect(clock.advance(ms)).rejects.toSatisfy(isConfigError);
     }
     expect(() => new ManualClock(Number.NaN)).toThrow(/startMs/);
+  });
+
+  it('regression (issue 15): a NaN timer is refused; it used to stay pending forever', () => {
+    const clock = new ManualClock();
+    expect(() => clock.timer(Number.NaN, () => {})).toThrow(
+      'ManualClock.timer: "ms" must be a number (below 0 counts as 0); received NaN',
+    );
+    expect(() => clock.timer('5' as never, () => {})).toThrow(/received "5"/);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('regression (issue 15): clamps sleeps and timers to 2^31 − 1 ms like systemClock, so time stays finite', async () => {
+    const clock = new ManualClock();
+    let slept = false;
+    let fired = false;
+    void clock.sleep(Number.POSITIVE_INFINITY).then(() => (slept = true));
+    clock.timer(Number.POSITIVE_INFINITY, () => (fired = true));
+    expect(clock.nextDue).toBe(MAX_DELAY_MS);
+    await clock.runAll();
+    expect([slept, fired, clock.now()]).toEqual([true, true, MAX_DELAY_MS]);
+    // Below 0 counts as 0.
+    clock.timer(-5, () => (fired = false));
+    await clock.advance(0);
+    expect(fired).toBe(false);
   });
 });

@@ -1,5 +1,11 @@
-import { type Clock, ConfigError, rejectInvalidSleep } from '@sentinel/core';
+import { type Clock, ConfigError, MAX_DELAY_MS, rejectInvalidSleep } from '@sentinel/core';
 import { flushMicrotasks } from './flush.ts';
+
+function checkTimerMs(owner: string, ms: unknown): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) {
+    throw new ConfigError({ owner, option: 'ms', value: ms, expected: 'a number (below 0 counts as 0)' });
+  }
+}
 
 interface Sleeper {
   readonly due: number;
@@ -67,7 +73,9 @@ export class ManualClock implements Clock {
         reject((signal as AbortSignal).reason);
       };
       const sleeper: Sleeper = {
-        due: this.#now + ms,
+        // Clamped like systemClock's: a sleep of Infinity wakes after 2^31 − 1 ms there, so it
+        // does here (runAll used to move now() to Infinity).
+        due: this.#now + Math.min(ms, MAX_DELAY_MS),
         seq: this.#seq++,
         resolve,
         detach: () => signal?.removeEventListener('abort', onAbort),
@@ -77,10 +85,15 @@ export class ManualClock implements Clock {
     });
   }
 
-  /** Calls `callback` when time reaches now + `ms` (during `advance`/`runAll`) unless cancelled first. */
+  /**
+   * Calls `callback` when time reaches now + `ms` (during `advance`/`runAll`) unless cancelled
+   * first. `ms` is clamped to [0, 2^31 − 1] as systemClock's is.
+   * @throws ConfigError when `ms` is NaN or not a number (such a timer would never fire).
+   */
   timer(ms: number, callback: () => void): () => void {
+    checkTimerMs('ManualClock.timer', ms);
     const sleeper: Sleeper = {
-      due: this.#now + Math.max(0, ms),
+      due: this.#now + Math.min(Math.max(0, ms), MAX_DELAY_MS),
       seq: this.#seq++,
       resolve: callback,
       detach: () => {},

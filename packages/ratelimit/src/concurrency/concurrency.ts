@@ -3,6 +3,7 @@ import {
   ConfigError,
   contextFor,
   type ExecuteOptions,
+  isAborted,
   type Operation,
   type Policy,
   runOperation,
@@ -76,7 +77,8 @@ class Bulkhead implements Concurrency {
   }
 
   tryAcquire(n = 1): boolean {
-    if (this.#waiting === 0 && this.#active + n <= this.#max && n >= 1 && Number.isInteger(n)) {
+    // Number.isInteger first: it never converts, so `n` with a valueOf is not called here.
+    if (Number.isInteger(n) && n >= 1 && this.#waiting === 0 && this.#active + n <= this.#max) {
       this.#active += n;
       return true;
     }
@@ -148,18 +150,23 @@ class Bulkhead implements Concurrency {
 
   release(n = 1): void {
     if (!(Number.isInteger(n) && n >= 1 && n <= this.#active)) {
-      throw new ConfigError({
-        owner: `${OWNER}.release`,
-        option: 'n',
-        value: n,
-        expected: `an integer between 1 and ${this.#active} (the slots held)`,
-      });
+      const held = this.#active;
+      // With no slot held, "between 1 and 0" would contradict itself: say what is wrong instead.
+      const expected =
+        held === 0
+          ? 'at most the slots held, and none is held (a release without a matching acquire)'
+          : held === 1
+            ? '1 (the one slot held)'
+            : `an integer between 1 and ${held} (the slots held)`;
+      throw new ConfigError({ owner: `${OWNER}.release`, option: 'n', value: n, expected });
     }
     this.#active -= n;
     this.#drain();
   }
 
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    // Before the slot: an aborted call holds nothing, even for a moment.
+    if (isAborted(options)) return Promise.reject(options.signal.reason);
     if (this.tryAcquire(1)) return this.#run(fn, options);
     return this.acquire(1, { signal: options?.signal }).then(() => this.#run(fn, options));
   }
@@ -211,7 +218,8 @@ class Bulkhead implements Concurrency {
 /**
  * A bulkhead: at most `max` calls run at once; the rest wait in FIFO order (up to `maxQueue`).
  * A slot is always released when the call settles or throws synchronously, and a caller aborted
- * while queued leaves the queue at once without ever holding a slot.
+ * while queued leaves the queue at once without ever holding a slot. A signal already aborted when
+ * `execute` (or `acquire`) is called rejects with its reason at once: no slot, no call.
  *
  * @throws ConfigError for a bad option.
  */

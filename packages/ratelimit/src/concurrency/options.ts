@@ -1,4 +1,4 @@
-import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, optionChecker } from '@sentinel/core';
 
 /** Options of {@link concurrency}. */
 export interface ConcurrencyOptions {

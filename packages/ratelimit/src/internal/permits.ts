@@ -7,9 +7,9 @@ import { ConfigError, markNonRetryable } from '@sentinel/core';
  */
 export function permitError(owner: string, n: unknown, max: number): ConfigError | undefined {
   if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max) return undefined;
-  return markNonRetryable(
-    new ConfigError({ owner, option: 'n', value: n, expected: `an integer between 1 and ${max} (the capacity)` }),
-  );
+  // "between 1 and 1" says one thing twice: a capacity of 1 admits exactly 1.
+  const expected = max === 1 ? '1 (the capacity)' : `an integer between 1 and ${max} (the capacity)`;
+  return markNonRetryable(new ConfigError({ owner, option: 'n', value: n, expected }));
 }
 
 /** Checks an `acquire` call's `maxWaitMs`. */
@@ -22,3 +22,19 @@ export function maxWaitError(owner: string, value: unknown): ConfigError | undef
 
 /** A settled promise shared by every immediate grant: awaiting it allocates nothing new. */
 export const GRANTED: Promise<void> = Promise.resolve();
+
+/**
+ * Checks `pauseUntil(time)`: a finite clock time. `Infinity` is refused rather than taken as
+ * "forever": a status would have to report it, and `JSON.stringify` turns it into `null`, which
+ * reads as "not paused".
+ */
+export function checkPauseTime(owner: string, time: unknown): number {
+  if (typeof time === 'number' && Number.isFinite(time)) return time;
+  throw new ConfigError({ owner: `${owner}.pauseUntil`, option: 'time', value: time, expected: 'a finite number' });
+}
+
+/** Checks `penalize(ms)`: a finite number of milliseconds >= 0. */
+export function checkPenalty(owner: string, ms: unknown): number {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;
+  throw new ConfigError({ owner: `${owner}.penalize`, option: 'ms', value: ms, expected: 'a finite number >= 0' });
+}

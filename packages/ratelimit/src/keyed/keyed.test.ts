@@ -51,12 +51,52 @@ describe('keyed', () => {
     expect(created).toEqual(['a', 'b', 'a']);
   });
 
+  it('regression (issue 15): once every key is idle past idleMs, the first AND the last are evicted', async () => {
+    const { clock, limiters, created } = setup({ idleMs: 1_000 });
+    limiters.tryAcquire('first', 2);
+    limiters.get('middle');
+    limiters.tryAcquire('last', 2);
+    await clock.advance(1_001);
+    // Before the fix the most recently used key survived any idleness.
+    expect(limiters.status()).toEqual({ keys: 0, maxKeys: 10_000, idleMs: 1_000, evicted: 3 });
+    expect([limiters.has('first'), limiters.has('last')]).toEqual([false, false]);
+    // Used again, each is created afresh (full bucket), not handed back drained.
+    expect(limiters.tryAcquire('last', 2)).toBe(true);
+    expect(limiters.tryAcquire('first', 2)).toBe(true);
+    expect(created).toEqual(['first', 'middle', 'last', 'last', 'first']);
+  });
+
+  it('idleness is inclusive at exactly idleMs, and a single key is evicted too', async () => {
+    const { clock, limiters } = setup({ idleMs: 1_000 });
+    limiters.get('only');
+    await clock.advance(999);
+    expect(limiters.status().keys).toBe(1);
+    await clock.advance(1);
+    expect(limiters.status().keys).toBe(0);
+  });
+
+  it('a busy newest key survives idleness and is looked at once per pass (no endless loop)', async () => {
+    const { clock, limiters } = setup({ idleMs: 10 });
+    limiters.get('idle');
+    limiters.tryAcquire('busy', 2);
+    const waiting = limiters.acquire('busy', 2);
+    await clock.advance(10);
+    expect(limiters.status().keys).toBe(1);
+    expect([limiters.has('idle'), limiters.has('busy')]).toEqual([false, true]);
+    await clock.advance(2_000);
+    await waiting;
+    await clock.advance(10);
+    expect(limiters.status().keys).toBe(0);
+  });
+
   it('a scraper touching a million hosts keeps memory bounded by maxKeys', () => {
     const { limiters } = setup({ maxKeys: 1_000 });
     for (let i = 0; i < 1_000_000; i++) limiters.tryAcquire(`host-${i}`);
     expect(limiters.size).toBe(1_000);
     expect(limiters.status().evicted).toBe(999_000);
-  });
+    // A million creations take ~1 s alone but over 5 s on a loaded 2-core machine: this test
+    // bounds memory, not time.
+  }, 30_000);
 
   it('never evicts a key whose acquire is still waiting', async () => {
     const { clock, limiters } = setup({ maxKeys: 1, idleMs: 10 });

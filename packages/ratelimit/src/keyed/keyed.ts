@@ -105,6 +105,9 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
   }
 
   acquire(key: K, n?: number, options?: AcquireOptions): Promise<void> {
+    // An aborted call touches nothing: no limiter is created, and no other key is evicted for it.
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const entry = this.#touch(key);
     entry.busy++;
     const done = () => {
@@ -162,17 +165,19 @@ class KeyedLimiters<L extends Limiter, K> implements Keyed<L, K> {
     return entry;
   }
 
-  // Amortised O(1): only the least recently used entries are looked at, oldest first.
+  // Amortised O(1): only the least recently used entries are looked at, oldest first, each at
+  // most once per call (a busy one moves to the newest end, past the last one looked at).
   #evictIdle(now: number): void {
     if (this.#idleMs === Number.POSITIVE_INFINITY) return;
     const horizon = now - this.#idleMs;
+    const last = this.#newest;
     for (let entry = this.#oldest; entry !== undefined && entry.lastUsed <= horizon; ) {
       const newer = entry.newer;
       // A key with a waiter stays: it moves to the newest end and is looked at again later.
       if (entry.busy > 0) this.#toNewest(entry);
       else this.#evict(entry);
+      if (entry === last) break;
       entry = newer;
-      if (entry === this.#newest) break;
     }
   }
 

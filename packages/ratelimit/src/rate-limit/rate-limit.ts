@@ -5,6 +5,7 @@ import {
   type Disposer,
   Emitter,
   type ExecuteOptions,
+  isAborted,
   isSentinelError,
   type Listener,
   type Operation,
@@ -73,7 +74,9 @@ const check = optionChecker('rateLimit');
  * permit(s); limiters with `release` (a bulkhead) get them back when the call settles.
  *
  * When a permit is free, nothing is allocated beyond the call itself and the call's signal is
- * not read; it is read only when the call has to wait, so a wait is abortable by the caller.
+ * not materialised; it is read only when the call has to wait, so a wait is abortable by the
+ * caller. A signal already aborted when `execute` is called rejects with its reason at once: no
+ * permit is taken and `fn` is not called.
  *
  * @throws ConfigError for a bad option.
  */
@@ -169,6 +172,8 @@ export function rateLimit(options: RateLimitOptions): RateLimitPolicy {
     onRejected: rejected.subscribe,
     onWait: waited.subscribe,
     execute<T>(fn: Operation<T>, executeOptions?: ExecuteOptions): Promise<T> {
+      // Before any permit is taken: an aborted call spends nothing and runs nothing.
+      if (isAborted(executeOptions)) return Promise.reject(executeOptions.signal.reason);
       if (direct) return waitThenRun(fn, executeOptions);
       let granted: boolean | PromiseLike<boolean>;
       try {

@@ -130,6 +130,14 @@ describe('sharedTokenBucket (one thread, ManualClock)', () => {
     expect(() => sharedTokenBucket({ capacity: 0, refillPerSecond: 1 })).toThrow(/"capacity"/);
     expect(() => sharedTokenBucket({ capacity: 1, refillPerSecond: 0 })).toThrow(/"refillPerSecond"/);
     expect(() => sharedTokenBucket({ capacity: 1, refillPerSecond: 2e9 })).toThrow(/"refillPerSecond"/);
+    // Regression (issue 15): a rate this low made BigInt(Infinity) throw a RangeError; a slightly
+    // higher one overflowed the 64-bit state. A full refill may take at most 1e9 s.
+    for (const refillPerSecond of [1e-300, 1e-10]) {
+      expect(() => sharedTokenBucket({ capacity: 2, refillPerSecond })).toThrow(
+        '"refillPerSecond" must be a number >= 2e-9 (capacity / 1e9: a full refill may take at most 1e9 seconds)',
+      );
+    }
+    expect(sharedTokenBucket({ capacity: 2, refillPerSecond: 2e-9 }).status().tokens).toBe(2);
     expect(() => sharedTokenBucket.attach(new SharedArrayBuffer(40))).toThrow(/"buffer" must be the `buffer`/);
     expect(() => sharedTokenBucket.attach(new ArrayBuffer(40) as unknown as SharedArrayBuffer)).toThrow(/"buffer"/);
     const bucket = sharedTokenBucket({ capacity: 2, refillPerSecond: 1 });
@@ -140,6 +148,19 @@ describe('sharedTokenBucket (one thread, ManualClock)', () => {
       caught = error;
     }
     expect(isConfigError(caught)).toBe(true);
+  });
+
+  it('regression (issue 15): pauseUntil refuses Infinity and times past its 64-bit range with a ConfigError', () => {
+    const clock = new ManualClock(1_000);
+    const bucket = sharedTokenBucket({ capacity: 2, refillPerSecond: 1, clock });
+    // Before the fix: a RangeError from BigInt(Infinity), and a wrapped-around (negative) state.
+    expect(() => bucket.pauseUntil(Number.POSITIVE_INFINITY)).toThrow(/"time" must be a finite number/);
+    expect(() => bucket.penalize(Number.POSITIVE_INFINITY)).toThrow(/"ms" must be a finite number >= 0/);
+    expect(() => bucket.pauseUntil(1e300)).toThrow(/"time" must be a finite number at most 3000000000000 ms after/);
+    expect(bucket.tryAcquire(2)).toBe(true);
+    bucket.pauseUntil(1_000 + 3e12);
+    expect(bucket.tryAcquire()).toBe(false);
+    expect(bucket.estimateWaitMs()).toBeGreaterThan(2.9e12);
   });
 });
 

@@ -1,6 +1,6 @@
-import { type Clock, ConfigError, optionChecker } from '@sentinel/core';
+import { type Clock, optionChecker } from '@sentinel/core';
 import { RateLimitedError } from '../errors.ts';
-import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { checkPauseTime, checkPenalty, GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
 import type { AcquireOptions, Limiter } from '../limiter.ts';
 import { epochClock } from './epoch-clock.ts';
 
@@ -8,7 +8,10 @@ import { epochClock } from './epoch-clock.ts';
 export interface SharedTokenBucketOptions {
   /** The most tokens the bucket holds. An integer >= 1. */
   readonly capacity: number;
-  /** Tokens added per second. A number > 0 and at most 1e9. */
+  /**
+   * Tokens added per second. A number > 0 and at most 1e9, and at least `capacity / 1e9` (a full
+   * refill within 1e9 seconds, so the state fits its 64-bit clock).
+   */
   readonly refillPerSecond: number;
   /**
    * Tokens at creation, between 0 and `capacity`.
@@ -60,6 +63,10 @@ const TAT = 1;
 const BYTES = 40;
 const OWNER = 'sharedTokenBucket';
 const check = optionChecker(OWNER);
+/** The longest full refill (`capacity / refillPerSecond`), in seconds, so the state fits in 64 bits. */
+const MAX_REFILL_SECONDS = 1e9;
+/** How far past the bucket's creation `pauseUntil` may reach, in ms (with a full refill, within 2^63 ns). */
+const MAX_PAUSE_MS = 3e12;
 
 /*
  * GCRA, the token bucket expressed as ONE number: the theoretical arrival time (TAT) when the
@@ -148,8 +155,15 @@ class Shared implements SharedTokenBucket {
   }
 
   pauseUntil(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
+    checkPauseTime(OWNER, time);
+    // The state is a 64-bit count of ns since the bucket's origin: a pause past that range would
+    // wrap around (BigInt64Array stores modulo 2^64) and grant at once instead of never.
+    if (time - this.#origin > MAX_PAUSE_MS) {
+      check.fail(
+        'time',
+        time,
+        `a finite number at most ${MAX_PAUSE_MS} ms after the bucket was created (about 95 years)`,
+      );
     }
     // Empty at `time`, refilling from then: TAT = time + a full bucket's worth.
     const target = BigInt(Math.round((time - this.#origin) * 1e6)) + this.#burst;
@@ -161,9 +175,7 @@ class Shared implements SharedTokenBucket {
   }
 
   penalize(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) {
-      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
-    }
+    checkPenalty(OWNER, ms);
     this.pauseUntil(this.#clock.now() + ms);
   }
 
@@ -193,6 +205,15 @@ function create(options: SharedTokenBucketOptions): SharedTokenBucket {
   const capacity = check.number('capacity', opts.capacity, { integer: true, min: 1, max: 2 ** 31 - 1 });
   const refillPerSecond = check.number('refillPerSecond', opts.refillPerSecond, { greaterThan: 0, max: 1e9 });
   const initialTokens = check.number('initialTokens', opts.initialTokens, { min: 0, max: capacity }, capacity);
+  // The state counts ns in 64 bits: a bucket taking centuries to refill would overflow it (and
+  // a rate so low that 1e9 / rate is Infinity made BigInt() throw a RangeError).
+  if (capacity / refillPerSecond > MAX_REFILL_SECONDS) {
+    check.fail(
+      'refillPerSecond',
+      refillPerSecond,
+      `a number >= ${capacity / MAX_REFILL_SECONDS} (capacity / 1e9: a full refill may take at most 1e9 seconds)`,
+    );
+  }
   const clock = resolveClock(opts.clock);
   if (typeof SharedArrayBuffer !== 'function') {
     check.fail('environment', undefined, 'a runtime with SharedArrayBuffer (browsers: a cross-origin isolated page)');

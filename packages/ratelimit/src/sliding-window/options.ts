@@ -1,4 +1,4 @@
-import { type Clock, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, optionChecker } from '@sentinel/core';
 
 /** The largest `limit`: the exact log keeps 8 bytes per permit in the window. */
 export const MAX_WINDOW_LIMIT = 10_000_000;

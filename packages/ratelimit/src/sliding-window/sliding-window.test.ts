@@ -97,6 +97,14 @@ describe('slidingWindow', () => {
     await expect(window.acquire(0)).rejects.toSatisfy(isConfigError);
   });
 
+  it('regression (issue 15): pauseUntil(Infinity) is refused: status() would say pausedUntil null (not paused)', () => {
+    const { window } = setup();
+    expect(() => window.pauseUntil(Number.POSITIVE_INFINITY)).toThrow(/"time" must be a finite number/);
+    expect(() => window.penalize(Number.POSITIVE_INFINITY)).toThrow(/"ms" must be a finite number >= 0/);
+    expect(window.status().pausedUntil).toBeNull();
+    expect(window.tryAcquire()).toBe(true);
+  });
+
   it('property: no window of length windowMs ever holds more than limit grants', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -1,6 +1,5 @@
 import type { Clock } from '@sentinel/core';
-import { ConfigError } from '@sentinel/core';
-import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { checkPauseTime, checkPenalty, GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
 import { type TimedSource, WaitQueue } from '../internal/wait-queue.ts';
 import type { AcquireOptions, Limiter } from '../limiter.ts';
 import { resolveSlidingWindowOptions, type SlidingWindowOptions } from './options.ts';
@@ -80,18 +79,14 @@ class Window implements SlidingWindow, TimedSource {
   }
 
   pauseUntil(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
-    }
+    checkPauseTime(OWNER, time);
     if (time <= this.#pausedUntil || time <= this.#clock.now()) return;
     this.#pausedUntil = time;
     this.#queue?.recheck();
   }
 
   penalize(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) {
-      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
-    }
+    checkPenalty(OWNER, ms);
     this.pauseUntil(this.#clock.now() + ms);
   }
 
@@ -126,6 +121,10 @@ class Window implements SlidingWindow, TimedSource {
     const pause = Math.max(0, this.#pausedUntil - now);
     const excess = this.#count + n - this.#limit;
     if (excess <= 0) return pause;
+    // An empty log (never granted, or all expired) while waiters queue past the limit (during a
+    // pause): `limit` permits at the pause's end, then a window per further `limit`. Reading the
+    // ring here used to throw a TypeError when it was never allocated.
+    if (this.#count === 0) return pause + this.#windowMs * Math.ceil(excess / this.#limit);
     const ring = this.#ring as Float64Array;
     if (excess <= this.#count) {
       // Room appears when the `excess`-th oldest grant leaves the window.

@@ -1,4 +1,4 @@
-import { type Clock, type OptionChecker, optionChecker, systemClock } from '@sentinel/core';
+import { type Clock, type OptionChecker, optionChecker } from '@sentinel/core';
 
 /** Options of {@link tokenBucket}. */
 export interface TokenBucketOptions {

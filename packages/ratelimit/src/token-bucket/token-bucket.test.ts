@@ -258,8 +258,27 @@ describe('tokenBucket: estimateWaitMs, pauseUntil, penalize, status', () => {
 
   it('rejects bad pauseUntil and penalize arguments', () => {
     const { bucket } = setup();
-    expect(() => bucket.pauseUntil(Number.NaN)).toThrow(/"time" must be a number/);
-    expect(() => bucket.penalize(-1)).toThrow(/"ms" must be a number >= 0/);
+    expect(() => bucket.pauseUntil(Number.NaN)).toThrow(/"time" must be a finite number; received NaN/);
+    expect(() => bucket.penalize(-1)).toThrow(/"ms" must be a finite number >= 0; received -1/);
+    expect(() => bucket.pauseUntil('5' as never)).toThrow(/received "5"/);
+  });
+
+  it('regression (issue 15): pauseUntil(Infinity) is refused: status() would report pausedUntil null (not paused)', () => {
+    const { bucket } = setup();
+    expect(() => bucket.pauseUntil(Number.POSITIVE_INFINITY)).toThrow(/"time" must be a finite number/);
+    expect(() => bucket.penalize(Number.POSITIVE_INFINITY)).toThrow(/"ms" must be a finite number >= 0/);
+    expect(bucket.status().pausedUntil).toBeNull();
+    expect(bucket.tryAcquire()).toBe(true);
+  });
+
+  it('regression (issue 15): n with a throwing valueOf gets a ConfigError, not its own error', () => {
+    const { bucket } = setup();
+    const n = {
+      valueOf(): number {
+        throw new Error('valueOf called');
+      },
+    };
+    expect(() => bucket.tryAcquire(n as never)).toThrow(/"n" must be an integer between 1 and 10/);
   });
 });
 

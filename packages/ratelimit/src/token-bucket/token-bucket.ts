@@ -1,6 +1,5 @@
 import type { Clock } from '@sentinel/core';
-import { ConfigError } from '@sentinel/core';
-import { GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
+import { checkPauseTime, checkPenalty, GRANTED, maxWaitError, permitError } from '../internal/permits.ts';
 import { type TimedSource, WaitQueue } from '../internal/wait-queue.ts';
 import type { AcquireOptions, Limiter } from '../limiter.ts';
 import { resolveTokenBucketOptions, type TokenBucketOptions } from './options.ts';
@@ -57,6 +56,8 @@ class Bucket implements TokenBucket, TimedSource {
   #queue: WaitQueue | undefined;
   readonly #capacity: number;
   readonly #perMs: number;
+  // As given: `#perMs * 1000` is 0 for a rate below ~5e-321 (float underflow), and status() must not say 0.
+  readonly #refillPerSecond: number;
   readonly #maxQueue: number;
   readonly #lazy: boolean;
   readonly #clock: Clock;
@@ -65,6 +66,7 @@ class Bucket implements TokenBucket, TimedSource {
     const o = resolveTokenBucketOptions(OWNER, options);
     this.#capacity = o.capacity;
     this.#perMs = o.refillPerSecond / 1000;
+    this.#refillPerSecond = o.refillPerSecond;
     this.#maxQueue = o.maxQueue;
     this.#lazy = o.lazyRefill;
     this.#clock = o.clock;
@@ -74,11 +76,12 @@ class Bucket implements TokenBucket, TimedSource {
 
   tryAcquire(n = 1): boolean {
     // Fast path, no clock read: refill can only add tokens, so enough tokens now means enough.
+    // Number.isInteger first: it never converts, so `n` with a valueOf is not called here.
     if (
+      Number.isInteger(n) &&
+      n >= 1 &&
       this.#tokens >= n &&
       this.#lazy &&
-      n >= 1 &&
-      Number.isInteger(n) &&
       (this.#queue === undefined || this.#queue.size === 0)
     ) {
       this.#tokens -= n;
@@ -119,9 +122,7 @@ class Bucket implements TokenBucket, TimedSource {
   }
 
   pauseUntil(time: number): void {
-    if (typeof time !== 'number' || Number.isNaN(time)) {
-      throw new ConfigError({ owner: `${OWNER}.pauseUntil`, option: 'time', value: time, expected: 'a number' });
-    }
+    checkPauseTime(OWNER, time);
     if (time <= this.#last) return;
     const now = this.#clock.now();
     if (time <= now) return;
@@ -132,9 +133,7 @@ class Bucket implements TokenBucket, TimedSource {
   }
 
   penalize(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) {
-      throw new ConfigError({ owner: `${OWNER}.penalize`, option: 'ms', value: ms, expected: 'a number >= 0' });
-    }
+    checkPenalty(OWNER, ms);
     this.pauseUntil(this.#clock.now() + ms);
   }
 
@@ -144,7 +143,7 @@ class Bucket implements TokenBucket, TimedSource {
     return {
       tokens: this.#tokens,
       capacity: this.#capacity,
-      refillPerSecond: this.#perMs * 1000,
+      refillPerSecond: this.#refillPerSecond,
       waiting: this.#queue?.size ?? 0,
       pausedUntil: this.#last > now ? this.#last : null,
     };
