@@ -1,5 +1,5 @@
 import { abortSignalOf, type ExecutionContext, markNonRetryable } from '@sentinel/core';
-import { RequestSafety, type ResolvedOptions } from '@sentinel/fetch';
+import { RequestSafety, type ResolvedOptions } from '@sentinel/http/adapter';
 import {
   type AxiosAdapter,
   AxiosError,

@@ -1,4 +1,4 @@
-import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/fetch';
+import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/http/adapter';
 import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, getAdapter } from 'axios';
 import { AxiosCall } from './axios-call.ts';
 import { overriddenStack, replacesLayers, type SentinelAxiosOptions } from './options.ts';

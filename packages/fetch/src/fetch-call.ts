@@ -1,8 +1,7 @@
 import { abortSignalOf, type ExecutionContext } from '@sentinel/core';
 import { getHeader } from '@sentinel/http';
-import type { ResolvedOptions, SentinelRequestInit } from './options.ts';
-import { RequestSafety } from './request-safety.ts';
-import type { FetchInput, FetchLike } from './with-sentinel.ts';
+import { RequestSafety, type ResolvedOptions } from '@sentinel/http/adapter';
+import type { FetchInput, FetchLike, SentinelRequestInit } from './options.ts';
 
 /**
  * One logical fetch: runs each attempt under {@link RequestSafety}'s rules and cancels the body
