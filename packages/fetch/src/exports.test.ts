@@ -1,3 +1,4 @@
+import * as adapter from '@sentinel/http/adapter';
 import { describe, expect, it } from 'vitest';
 import * as fetchAdapter from './index.ts';
 
@@ -16,5 +17,11 @@ describe('public exports', () => {
         "withSentinel",
       ]
     `);
+  });
+
+  it('the adapter building blocks that moved to @sentinel/http/adapter are the very same objects here', () => {
+    for (const name of Object.keys(adapter) as (keyof typeof adapter)[]) {
+      expect(fetchAdapter[name], name).toBe(adapter[name]);
+    }
   });
 });
