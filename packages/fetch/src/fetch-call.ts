@@ -47,6 +47,10 @@ export class FetchCall {
     this.#discardUnreturned();
     this.#safety.beforeAttempt(context.attempt);
     const signal = abortSignalOf(context);
+    // Nothing is sent once the caller or this attempt gave up, even if a policy did not check,
+    // or the fetch in use does not look at signals.
+    this.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     let response: Response;
     try {
       // No signal when nothing can abort the attempt: fetch then skips its abort wiring.

@@ -24,6 +24,9 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
   }
   const resolved = resolveAdapterOptions('withSentinel', options, ['fetch']);
   return async (input, init) => {
+    // An already-aborted request is never sent, takes no permit and counts for no breaker: it
+    // rejects with the signal's reason, as fetch does, even around a fetch that ignores signals.
+    callerSignal(input, init)?.throwIfAborted();
     if (init?.sentinel === false) {
       const { sentinel: _, ...plain } = init;
       return fetchImpl(input, plain);
@@ -39,6 +42,13 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
       call.finish();
     }
   };
+}
+
+/** The signal that aborts the whole call: `init.signal`, else the Request's own. */
+function callerSignal(input: FetchInput, init: SentinelRequestInit | undefined): AbortSignal | undefined {
+  if (init?.signal != null) return init.signal;
+  const request = input as Partial<Request>;
+  return typeof request === 'object' && request !== null && !(input instanceof URL) ? request.signal : undefined;
 }
 
 /** Options of {@link sentinelFetch}: those of {@link withSentinel}, plus the fetch to wrap. */
