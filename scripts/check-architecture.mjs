@@ -25,7 +25,14 @@ export const LAYERS = [
   ['@sentinel/core'],
   // Policies and runtime-neutral HTTP semantics (+ the adapter kit under @sentinel/http/adapter),
   // and the two tools that only need the contract.
-  ['@sentinel/backoff', '@sentinel/breaker', '@sentinel/ratelimit', '@sentinel/http', '@sentinel/chaos', '@sentinel/otel'],
+  [
+    '@sentinel/backoff',
+    '@sentinel/breaker',
+    '@sentinel/ratelimit',
+    '@sentinel/http',
+    '@sentinel/chaos',
+    '@sentinel/otel',
+  ],
   // HTTP clients and adapters: each stands alone on core + http.
   ['@sentinel/client', '@sentinel/fetch', '@sentinel/axios'],
   ['@sentinel/workers'],

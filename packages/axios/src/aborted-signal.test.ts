@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 /** A transport that does not support abort (a hand-written adapter): it never looks at the signal. */
-const signalBlind: AxiosAdapter = (config) => axios.getAdapter('http')({ ...config, signal: undefined });
+const signalBlind: AxiosAdapter = ({ signal: _ignored, ...config }) => axios.getAdapter('http')(config);
 
 const transports: [string, AxiosAdapter | 'http' | 'fetch'][] = [
   ["axios's http adapter", 'http'],
@@ -50,13 +50,19 @@ const stacks: [string, () => SentinelAxiosOptions][] = [
   ],
 ];
 
-/** A home-made policy that waits (a queue, a lock) without watching the signal, then runs fn. */
+/**
+ * A home-made policy that waits (a queue, a lock) without watching the caller's signal, then runs
+ * fn with a signal of its own that never aborts.
+ */
 function gatedPolicy(): { policy: Policy; release: () => void } {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  return { policy: { execute: async (fn) => gate.then(() => fn({ attempt: 1 })) }, release };
+  return {
+    policy: { execute: async (fn) => gate.then(() => fn({ signal: new AbortController().signal, attempt: 1 })) },
+    release,
+  };
 }
 
 describe.each(transports)('an aborted signal, over %s', (_, transport) => {

@@ -42,12 +42,18 @@ const stacks: [string, () => SentinelFetchOptions][] = [
       clock,
     }),
   ],
-  ['a policy that ignores the signal', () => ({ policies: [{ execute: (fn) => fn({ attempt: 1 }) } as Policy] })],
+  [
+    'a policy that ignores the caller’s signal',
+    () => ({ policies: [{ execute: (fn) => fn({ signal: new AbortController().signal, attempt: 1 }) } as Policy] }),
+  ],
 ];
 
 const inits: [string, (signal: AbortSignal) => SentinelRequestInit][] = [
   ['init.signal', (signal) => ({ signal })],
-  ['init.signal on a POST declared idempotent', (signal) => ({ signal, method: 'POST', body: 'x', sentinel: { idempotent: true } })],
+  [
+    'init.signal on a POST declared idempotent',
+    (signal) => ({ signal, method: 'POST', body: 'x', sentinel: { idempotent: true } }),
+  ],
   ['init.signal with sentinel: false', (signal) => ({ signal, sentinel: false })],
 ];
 
@@ -97,8 +103,11 @@ describe.each(fetches)('an already-aborted signal, around %s', (_, fetchImpl) =>
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // A home-made policy that waits (a queue, a lock) without watching the signal, then runs fn.
-    const queue: Policy = { execute: async (fn) => gate.then(() => fn({ attempt: 1 })) };
+    // A home-made policy that waits (a queue, a lock) without watching the caller's signal, then
+    // runs fn with a signal of its own that never aborts.
+    const queue: Policy = {
+      execute: async (fn) => gate.then(() => fn({ signal: new AbortController().signal, attempt: 1 })),
+    };
     const sentinelFetch = withSentinel(fetchImpl, { policies: [queue] });
     const controller = new AbortController();
     const call = sentinelFetch(`${server.url}/never`, { signal: controller.signal });

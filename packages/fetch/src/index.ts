@@ -15,11 +15,11 @@ export {
   type ResolvedOptions,
   resolveAdapterOptions,
 } from './deprecated.ts';
-export {
-  type FetchInput,
-  type FetchLike,
-  type SentinelFetchOptions,
-  type SentinelRequestInit,
-  type SentinelRequestOverrides,
+export type {
+  FetchInput,
+  FetchLike,
+  SentinelFetchOptions,
+  SentinelRequestInit,
+  SentinelRequestOverrides,
 } from './options.ts';
 export { type SentinelFetch, type SentinelFetchFactoryOptions, sentinelFetch, withSentinel } from './with-sentinel.ts';
