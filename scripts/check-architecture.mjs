@@ -6,8 +6,9 @@
 //    of its own layer: @sentinel/axios must not install @sentinel/fetch, a policy package never
 //    imports another policy package. What adapters share lives in @sentinel/http/adapter.
 //    `dependencies`, `peerDependencies` and `optionalDependencies` count (they reach users);
-//    `devDependencies` do not (tests may use siblings). Source files that ship (not tests) may
-//    import only workspace packages their package.json declares in those fields.
+//    `devDependencies` do not (tests may use siblings). Source files that ship (not tests or
+//    fixtures) may import at run time (not `import type`) only workspace packages their
+//    package.json declares in those fields.
 // 2. No import cycles between the source files of a package (relative imports, `import type` and
 //    `export … from` included: a type-only cycle is still two files that cannot be read apart).
 //
