@@ -27,7 +27,7 @@ export class FetchCall {
     this.#request = asRequest(input);
     const { sentinel, ...rest } = init ?? {};
     this.#init = init === undefined ? undefined : rest;
-    this.signal = init?.signal ?? this.#request?.signal ?? undefined;
+    this.signal = callerSignalOf(input, init);
     const key = options.idempotencyKeyHeader;
     this.#safety = new RequestSafety({
       method: (init?.method ?? this.#request?.method ?? 'GET').toUpperCase(),
@@ -91,6 +91,11 @@ export class FetchCall {
     this.#unreturned = undefined;
     if (response?.body && !response.bodyUsed) response.body.cancel().catch(() => {});
   }
+}
+
+/** The signal that aborts the whole call: `init.signal`, else the Request's own. */
+export function callerSignalOf(input: FetchInput, init: SentinelRequestInit | undefined): AbortSignal | undefined {
+  return init?.signal ?? asRequest(input)?.signal ?? undefined;
 }
 
 /** Strings, bytes, Blobs, URLSearchParams and FormData are re-encoded on every send; streams are not. */

@@ -1,5 +1,5 @@
 import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/http/adapter';
-import { FetchCall } from './fetch-call.ts';
+import { callerSignalOf, FetchCall } from './fetch-call.ts';
 import type { FetchInput, FetchLike, SentinelFetchOptions, SentinelRequestInit } from './options.ts';
 
 /** A function with `fetch`'s signature; `init.sentinel` adds per-request overrides. */
@@ -26,7 +26,7 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
   return async (input, init) => {
     // An already-aborted request is never sent, takes no permit and counts for no breaker: it
     // rejects with the signal's reason, as fetch does, even around a fetch that ignores signals.
-    callerSignal(input, init)?.throwIfAborted();
+    callerSignalOf(input, init)?.throwIfAborted();
     if (init?.sentinel === false) {
       const { sentinel: _, ...plain } = init;
       return fetchImpl(input, plain);
@@ -42,13 +42,6 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
       call.finish();
     }
   };
-}
-
-/** The signal that aborts the whole call: `init.signal`, else the Request's own. */
-function callerSignal(input: FetchInput, init: SentinelRequestInit | undefined): AbortSignal | undefined {
-  if (init?.signal != null) return init.signal;
-  const request = input as Partial<Request>;
-  return typeof request === 'object' && request !== null && !(input instanceof URL) ? request.signal : undefined;
 }
 
 /** Options of {@link sentinelFetch}: those of {@link withSentinel}, plus the fetch to wrap. */
