@@ -62,8 +62,8 @@ export class AxiosCall {
     if (signal !== undefined) config.signal = signal;
     // Nothing is sent once the caller or this attempt gave up, even if a policy did not check, or
     // the transport does not look at signals (translate() turns the caller's reason into axios's
-    // CanceledError).
-    this.signal?.throwIfAborted();
+    // CanceledError). `aborted`, not `throwIfAborted()`: a polyfilled signal may lack the method.
+    if (this.signal?.aborted) throw this.signal.reason;
     signal?.throwIfAborted();
     let response: AxiosResponse;
     try {

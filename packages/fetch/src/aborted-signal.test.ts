@@ -117,4 +117,12 @@ describe.each(fetches)('an already-aborted signal, around %s', (_, fetchImpl) =>
     await expect(call).rejects.toBe(reason);
     expect(server.stats().requests).toBe(0);
   });
+
+  it('a polyfilled signal (no throwIfAborted, no reason) is refused the same way', async () => {
+    const sentinelFetch = withSentinel(fetchImpl, { retry: retry({ maxAttempts: 3, backoff: constant(1), clock }) });
+    const polyfilled = { aborted: true, addEventListener() {}, removeEventListener() {} } as unknown as AbortSignal;
+    const error = await sentinelFetch(`${server.url}/never`, { signal: polyfilled }).catch((e: unknown) => e);
+    expect((error as DOMException).name).toBe('AbortError');
+    expect(server.stats().requests).toBe(0);
+  });
 });

@@ -49,7 +49,7 @@ export class FetchCall {
     const signal = abortSignalOf(context);
     // Nothing is sent once the caller or this attempt gave up, even if a policy did not check,
     // or the fetch in use does not look at signals.
-    this.signal?.throwIfAborted();
+    throwIfAborted(this.signal);
     signal?.throwIfAborted();
     let response: Response;
     try {
@@ -91,6 +91,14 @@ export class FetchCall {
     this.#unreturned = undefined;
     if (response?.body && !response.bodyUsed) response.body.cancel().catch(() => {});
   }
+}
+
+/**
+ * Throws the reason of an aborted caller's signal. Not `signal.throwIfAborted()`: a polyfilled
+ * signal may lack it (and a reason), and the call must still not be sent.
+ */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 /** The signal that aborts the whole call: `init.signal`, else the Request's own. */

@@ -1,5 +1,5 @@
 import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/http/adapter';
-import { callerSignalOf, FetchCall } from './fetch-call.ts';
+import { callerSignalOf, FetchCall, throwIfAborted } from './fetch-call.ts';
 import type { FetchInput, FetchLike, SentinelFetchOptions, SentinelRequestInit } from './options.ts';
 
 /** A function with `fetch`'s signature; `init.sentinel` adds per-request overrides. */
@@ -26,7 +26,7 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
   return async (input, init) => {
     // An already-aborted request is never sent, takes no permit and counts for no breaker: it
     // rejects with the signal's reason, as fetch does, even around a fetch that ignores signals.
-    callerSignalOf(input, init)?.throwIfAborted();
+    throwIfAborted(callerSignalOf(input, init));
     if (init?.sentinel === false) {
       const { sentinel: _, ...plain } = init;
       return fetchImpl(input, plain);
