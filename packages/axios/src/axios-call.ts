@@ -1,5 +1,5 @@
 import { abortSignalOf, type ExecutionContext, markNonRetryable } from '@sentinel/core';
-import { RequestSafety, type ResolvedOptions } from '@sentinel/fetch';
+import { RequestSafety, type ResolvedOptions } from '@sentinel/http/adapter';
 import {
   type AxiosAdapter,
   AxiosError,
@@ -60,6 +60,11 @@ export class AxiosCall {
     };
     // No signal when nothing can abort the attempt: the adapter then skips its abort wiring.
     if (signal !== undefined) config.signal = signal;
+    // Nothing is sent once the caller or this attempt gave up, even if a policy did not check, or
+    // the transport does not look at signals (translate() turns the caller's reason into axios's
+    // CanceledError). `aborted`, not `throwIfAborted()`: a polyfilled signal may lack the method.
+    if (this.signal?.aborted) throw this.signal.reason;
+    signal?.throwIfAborted();
     let response: AxiosResponse;
     try {
       response = await this.#transport(config);

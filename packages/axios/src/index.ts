@@ -7,6 +7,6 @@ export {
   isRetryableStatusError,
   RequestNotReplayableError,
   RetryableStatusError,
-} from '@sentinel/fetch';
+} from '@sentinel/http/adapter';
 export type { SentinelAxiosOptions, SentinelRequestConfig } from './options.ts';
 export { type SentinelAxiosHandle, withSentinel } from './with-sentinel.ts';

@@ -1,5 +1,5 @@
 import { type Policy, pipeline } from '@sentinel/core';
-import type { AdapterOptions } from '@sentinel/fetch';
+import type { AdapterOptions } from '@sentinel/http/adapter';
 // Loads axios's types so the module augmentation below has something to augment.
 import type {} from 'axios';
 

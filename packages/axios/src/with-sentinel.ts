@@ -1,5 +1,5 @@
-import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/fetch';
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, getAdapter } from 'axios';
+import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/http/adapter';
+import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, CanceledError, getAdapter } from 'axios';
 import { AxiosCall } from './axios-call.ts';
 import { overriddenStack, replacesLayers, type SentinelAxiosOptions } from './options.ts';
 
@@ -36,6 +36,12 @@ export function withSentinel(instance: AxiosInstance, options?: SentinelAxiosOpt
   const original = instance.defaults.adapter;
 
   const sentinelAdapter: AxiosAdapter = async (config) => {
+    // An already-aborted request is never sent, takes no permit and counts for no breaker; it
+    // rejects as plain axios does, even over a transport that ignores signals. (axios checks this
+    // before calling an adapter too; the adapter can also be called directly.)
+    if ((config.signal as { aborted?: boolean } | undefined)?.aborted === true) {
+      throw new CanceledError(undefined, config);
+    }
     const transport = getAdapter(original ?? axios.defaults.adapter, config);
     const overrides = config.sentinel;
     if (overrides === false) return transport(config);

@@ -1,3 +1,4 @@
+import * as adapter from '@sentinel/http/adapter';
 import { describe, expect, it } from 'vitest';
 import * as fetchAdapter from './index.ts';
 
@@ -16,5 +17,10 @@ describe('public exports', () => {
         "withSentinel",
       ]
     `);
+  });
+
+  it('the adapter building blocks that moved to @sentinel/http/adapter are the very same objects here', () => {
+    const ours: Record<string, unknown> = { ...fetchAdapter };
+    for (const [name, value] of Object.entries(adapter)) expect(ours[name], name).toBe(value);
   });
 });

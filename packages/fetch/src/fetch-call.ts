@@ -1,8 +1,7 @@
 import { abortSignalOf, type ExecutionContext } from '@sentinel/core';
 import { getHeader } from '@sentinel/http';
-import type { ResolvedOptions, SentinelRequestInit } from './options.ts';
-import { RequestSafety } from './request-safety.ts';
-import type { FetchInput, FetchLike } from './with-sentinel.ts';
+import { RequestSafety, type ResolvedOptions } from '@sentinel/http/adapter';
+import type { FetchInput, FetchLike, SentinelRequestInit } from './options.ts';
 
 /**
  * One logical fetch: runs each attempt under {@link RequestSafety}'s rules and cancels the body
@@ -28,7 +27,7 @@ export class FetchCall {
     this.#request = asRequest(input);
     const { sentinel, ...rest } = init ?? {};
     this.#init = init === undefined ? undefined : rest;
-    this.signal = init?.signal ?? this.#request?.signal ?? undefined;
+    this.signal = callerSignalOf(input, init);
     const key = options.idempotencyKeyHeader;
     this.#safety = new RequestSafety({
       method: (init?.method ?? this.#request?.method ?? 'GET').toUpperCase(),
@@ -48,6 +47,10 @@ export class FetchCall {
     this.#discardUnreturned();
     this.#safety.beforeAttempt(context.attempt);
     const signal = abortSignalOf(context);
+    // Nothing is sent once the caller or this attempt gave up, even if a policy did not check,
+    // or the fetch in use does not look at signals.
+    throwIfAborted(this.signal);
+    signal?.throwIfAborted();
     let response: Response;
     try {
       // No signal when nothing can abort the attempt: fetch then skips its abort wiring.
@@ -88,6 +91,19 @@ export class FetchCall {
     this.#unreturned = undefined;
     if (response?.body && !response.bodyUsed) response.body.cancel().catch(() => {});
   }
+}
+
+/**
+ * Throws the reason of an aborted caller's signal. Not `signal.throwIfAborted()`: a polyfilled
+ * signal may lack it (and a reason), and the call must still not be sent.
+ */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** The signal that aborts the whole call: `init.signal`, else the Request's own. */
+export function callerSignalOf(input: FetchInput, init: SentinelRequestInit | undefined): AbortSignal | undefined {
+  return init?.signal ?? asRequest(input)?.signal ?? undefined;
 }
 
 /** Strings, bytes, Blobs, URLSearchParams and FormData are re-encoded on every send; streams are not. */

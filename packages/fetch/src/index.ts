@@ -7,21 +7,19 @@ export {
   isRetryableStatusError,
   RequestNotReplayableError,
   RetryableStatusError,
-} from './errors.ts';
+} from '@sentinel/http/adapter';
 export {
   type AdapterOptions,
+  RequestSafety,
+  type RequestSafetyOptions,
   type ResolvedOptions,
   resolveAdapterOptions,
-  type SentinelFetchOptions,
-  type SentinelRequestInit,
-  type SentinelRequestOverrides,
+} from './deprecated.ts';
+export type {
+  FetchInput,
+  FetchLike,
+  SentinelFetchOptions,
+  SentinelRequestInit,
+  SentinelRequestOverrides,
 } from './options.ts';
-export { RequestSafety, type RequestSafetyOptions } from './request-safety.ts';
-export {
-  type FetchInput,
-  type FetchLike,
-  type SentinelFetch,
-  type SentinelFetchFactoryOptions,
-  sentinelFetch,
-  withSentinel,
-} from './with-sentinel.ts';
+export { type SentinelFetch, type SentinelFetchFactoryOptions, sentinelFetch, withSentinel } from './with-sentinel.ts';

@@ -1,15 +1,9 @@
-import { isRetryableStatusError, type RetryableStatusError } from './errors.ts';
-import { FetchCall } from './fetch-call.ts';
-import { resolveAdapterOptions, type SentinelFetchOptions, type SentinelRequestInit } from './options.ts';
+import { isRetryableStatusError, type RetryableStatusError, resolveAdapterOptions } from '@sentinel/http/adapter';
+import { callerSignalOf, FetchCall, throwIfAborted } from './fetch-call.ts';
+import type { FetchInput, FetchLike, SentinelFetchOptions, SentinelRequestInit } from './options.ts';
 
 /** A function with `fetch`'s signature; `init.sentinel` adds per-request overrides. */
 export type SentinelFetch = (input: FetchInput, init?: SentinelRequestInit) => Promise<Response>;
-
-/** What fetch accepts as its first argument (DOM's `RequestInfo | URL`). */
-export type FetchInput = string | URL | Request;
-
-/** Any function with fetch's signature. */
-export type FetchLike = (input: FetchInput, init?: RequestInit) => Promise<Response>;
 
 /**
  * Wraps `fetchImpl` (the global `fetch`, undici's, a polyfill) in Sentinel policies, composed as
@@ -30,6 +24,9 @@ export function withSentinel(fetchImpl: FetchLike, options?: SentinelFetchOption
   }
   const resolved = resolveAdapterOptions('withSentinel', options, ['fetch']);
   return async (input, init) => {
+    // An already-aborted request is never sent, takes no permit and counts for no breaker: it
+    // rejects with the signal's reason, as fetch does, even around a fetch that ignores signals.
+    throwIfAborted(callerSignalOf(input, init));
     if (init?.sentinel === false) {
       const { sentinel: _, ...plain } = init;
       return fetchImpl(input, plain);

@@ -2,7 +2,8 @@
  * `@sentinel/http`: runtime-neutral HTTP semantics shared by the Sentinel client and adapters —
  * which methods are idempotent, which statuses and network errors are worth retrying, strict
  * `Retry-After` and `RateLimit` parsing, which headers are credentials, and how redirects are
- * followed safely. No dependencies, no Node APIs: pure functions.
+ * followed safely. No imports, no Node APIs: pure functions. (What adapters share, which builds on
+ * `@sentinel/core`, is the `@sentinel/http/adapter` sub-path.)
  */
 export {
   CREDENTIAL_HEADERS,

@@ -3,9 +3,9 @@ import { isSentinelError, RejectedError, SentinelError, type SentinelErrorOption
 /**
  * Thrown inside the policy pipeline for a response whose status says "try again later" (408, 425,
  * 429, 500, 502, 503, 504), so that a retry retries it and a breaker counts it as a failure with
- * their default predicates. It never reaches your code from `sentinelFetch`: when the policies give
- * up, the last response is returned (as `fetch` does; the axios adapter applies `validateStatus`
- * to it). Match it in custom predicates with
+ * their default predicates. It never reaches your code from the Sentinel adapters: when the policies
+ * give up, the last response is returned (`@sentinel/fetch` resolves with it, as `fetch` does;
+ * `@sentinel/axios` applies `validateStatus` to it). Match it in custom predicates with
  * {@link isRetryableStatusError}.
  */
 export class RetryableStatusError<R = Response> extends SentinelError<'SENTINEL_RETRYABLE_STATUS'> {

@@ -26,7 +26,8 @@ export interface RequestSafetyOptions {
 
 /**
  * The rules that keep retries of one logical HTTP request safe, for adapters that put Sentinel
- * policies in front of an HTTP library (`@sentinel/fetch`, `@sentinel/axios`, your own):
+ * policies in front of an HTTP library (`@sentinel/fetch`, `@sentinel/axios`, your own), one
+ * instance per logical request:
  *
  * - a request may be sent again after it may have reached the server only when its method is
  *   idempotent, it carries an idempotency key, or the caller declared it safe; a failure before
