@@ -6,6 +6,7 @@ import {
   propagation,
   type Span,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type TextMapSetter,
   type Tracer,
@@ -147,11 +148,9 @@ export class RequestSpans {
 
   /** The first resend starts: the first attempt gets its own span, ended already unless in flight (hedged). */
   #splitFirst(state: RequestState, attempts: Map<number, Span>): void {
-    const span = this.#r.tracer.startSpan(
-      state.set.spanName,
-      { kind: SpanKind.CLIENT, attributes: state.attributes, startTime: state.firstSentAt },
-      state.context,
-    );
+    const options: SpanOptions = { kind: SpanKind.CLIENT, attributes: state.attributes };
+    if (state.firstSentAt !== undefined) options.startTime = state.firstSentAt;
+    const span = this.#r.tracer.startSpan(state.set.spanName, options, state.context);
     if (state.firstEndedAt === undefined) attempts.set(1, span);
     else endAttempt(span, state.firstStatus, state.firstError, state.firstEndedAt);
   }
