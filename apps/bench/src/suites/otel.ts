@@ -279,16 +279,30 @@ export default async function otelSuite(report: Reporter): Promise<void> {
   });
   const spanAttributes: Attributes = Object.freeze({ ...base, 'url.full': `${server.url}/items` });
   const pointAttributes: Attributes = Object.freeze({ ...base, 'http.response.status_code': 200 });
-  const sdkFloor = () => {
+  const floorTenthTracer = tenth.getTracer('bench-floor');
+  const sdkFloor = (tracer = floorTracer) => {
     switchTo('off');
-    const span = floorTracer.startSpan('HTTP GET', { kind: SpanKind.CLIENT, attributes: spanAttributes });
+    const span = tracer.startSpan('HTTP GET', { kind: SpanKind.CLIENT, attributes: spanAttributes });
     return full.client.get('/items').then(async (r) => {
       const text = await r.text();
       floorAttempt.record(0.0001, pointAttributes);
       floorRequest.record(0.0001, pointAttributes);
-      span.setAttribute('sentinel.attempts', 1);
-      span.setAttribute('http.response.status_code', 200);
+      if (span.isRecording()) {
+        span.setAttribute('sentinel.attempts', 1);
+        span.setAttribute('http.response.status_code', 200);
+      }
       span.end();
+      return text;
+    });
+  };
+
+  // The same, metrics only: the two histogram points of a request.
+  const metricsFloor = () => {
+    switchTo('off');
+    return full.client.get('/items').then(async (r) => {
+      const text = await r.text();
+      floorAttempt.record(0.0001, pointAttributes);
+      floorRequest.record(0.0001, pointAttributes);
       return text;
     });
   };
@@ -317,7 +331,12 @@ export default async function otelSuite(report: Reporter): Promise<void> {
         { name: 'metrics + traces, every request sampled', fn: get(full.client, 'both') },
         { name: 'metrics + traces, 10 % sampled (ParentBased(TraceIdRatio))', fn: get(full.client, 'tenth') },
         { name: 'metrics + traces, every request, propagate: true', fn: get(full.client, 'propagate') },
-        { name: 'SDK floor: not instrumented + 1 span and 2 points by hand', fn: sdkFloor },
+        { name: 'SDK floor, metrics: not instrumented + 2 points by hand', fn: metricsFloor },
+        { name: 'SDK floor: not instrumented + 1 span and 2 points by hand', fn: () => sdkFloor() },
+        {
+          name: 'SDK floor, 10 % sampled: the same with the 10 % tracer',
+          fn: () => sdkFloor(floorTenthTracer),
+        },
       ],
       options,
     );
