@@ -1,7 +1,10 @@
 import { channel } from 'node:diagnostics_channel';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   context,
+  type HrTime,
   propagation,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -10,8 +13,8 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { constant, retry } from '@sentinel/backoff';
+import { AlwaysOffSampler, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { constant, hedge, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
 import { type Client, createClient } from '@sentinel/client';
@@ -19,7 +22,7 @@ import { isConfigError } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advanceThrough } from '../test-support/clock.ts';
-import { Telemetry } from '../test-support/telemetry.ts';
+import { msBetween, Telemetry } from '../test-support/telemetry.ts';
 import { instrumentSentinel } from './instrument-sentinel.ts';
 
 let server: ChaosServer;
@@ -39,6 +42,13 @@ const instrument = (options: Parameters<typeof instrumentSentinel>[0] = {}) => {
   cleanups.push(() => disposer.dispose());
   return disposer;
 };
+/** Lets real I/O run (event-loop turns, bounded) until `condition` holds. */
+async function untilServer(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2_000 && !condition(); i++) await nextTurn();
+  expect(condition()).toBe(true);
+}
+// The SDK anchors each span's times on Date.now() (millisecond resolution): spans compare to 1 ms.
+const SPAN_CLOCK_MS = 1;
 const caught = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -98,6 +108,10 @@ describe('instrumentSentinel: spans', () => {
       SpanStatusCode.UNSET,
     ]);
     expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['503', '503', undefined]);
+    // The first attempt's span is made when the first resend starts, with the first attempt's times.
+    const [first, second] = attempts as [ReadableSpan, ReadableSpan];
+    expect(msBetween(parent?.startTime as HrTime, first.startTime)).toBeGreaterThan(-SPAN_CLOCK_MS);
+    expect(msBetween(first.endTime, second.startTime)).toBeGreaterThan(-SPAN_CLOCK_MS);
     // The retries are events on the request's span, with the delay and which one won.
     expect(parent?.events.map((e) => [e.name, e.attributes])).toEqual([
       [
@@ -120,6 +134,50 @@ describe('instrumentSentinel: spans', () => {
       ],
     ]);
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('secret');
+  });
+
+  it('a request answered at its first attempt is one CLIENT span, with the attempt’s attributes', async () => {
+    instrument();
+    const client = clientFor({ baseUrl: server.url });
+    await client.get('/ok?token=secret');
+    const spans = telemetry.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.kind).toBe(SpanKind.CLIENT);
+    expect(spans[0]?.name).toBe('HTTP GET');
+    expect(spans[0]?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'url.full': `${server.url}/ok`,
+      'http.response.status_code': 200,
+      'sentinel.attempts': 1,
+    });
+    expect(spans[0]?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('a hedged request: the first attempt, still in flight when the hedge starts, gets its span then', async () => {
+    server.route('/item', [{ type: 'hang', times: 1 }]);
+    instrument();
+    const clock = new ManualClock();
+    const client = clientFor({ baseUrl: server.url, hedge: hedge({ delayMs: 100, maxHedges: 1, clock }) });
+    const pending = client.get('/item');
+    await untilServer(() => server.stats().requests === 1);
+    await clock.advance(100);
+    expect((await pending).status).toBe(200);
+    const spans = telemetry.spans();
+    expect(spans).toHaveLength(3);
+    const parent = spans.find((s) => s.parentSpanContext === undefined);
+    const [first, second] = [undefined, 1].map((n) =>
+      spans.find((s) => s !== parent && s.attributes['http.request.resend_count'] === n),
+    );
+    expect(second?.attributes['http.response.status_code']).toBe(200);
+    // The loser, aborted, had no outcome when the request ended: its span ends with the request's.
+    expect(first?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+    expect(first?.attributes['http.response.status_code']).toBeUndefined();
+    expect(msBetween(first?.endTime as HrTime, parent?.endTime as HrTime)).toBeGreaterThan(-SPAN_CLOCK_MS);
+    expect(msBetween(parent?.startTime as HrTime, first?.startTime as HrTime)).toBeGreaterThan(-SPAN_CLOCK_MS);
+    expect(msBetween(first?.startTime as HrTime, second?.startTime as HrTime)).toBeGreaterThan(-SPAN_CLOCK_MS);
+    expect(parent?.attributes['sentinel.attempts']).toBe(2);
   });
 
   it('breaker rejections and limiter waits are events on the request span', async () => {
@@ -226,21 +284,33 @@ describe('instrumentSentinel: propagation', () => {
     const client = clientFor({ baseUrl: server.url });
     const echo = (await (await client.get('/ok')).json()) as EchoBody;
     expect(traceparentOf(echo)).toBeUndefined();
-    expect(telemetry.spans()).toHaveLength(2);
+    expect(telemetry.spans()).toHaveLength(1);
   });
 });
 
 describe('instrumentSentinel: sampled-out requests', () => {
   // Counts the spans instrumentSentinel starts, sampled or not.
   const counting = (provider: TracerProvider) => {
-    const counter = { started: 0 };
+    const counter = { started: 0, spanCalls: [] as string[], spans: [] as Span[] };
     const tracerProvider: TracerProvider = {
       getTracer(name, version, options) {
         const tracer = provider.getTracer(name, version, options);
         return {
           startSpan(...args: Parameters<Tracer['startSpan']>) {
             counter.started++;
-            return tracer.startSpan(...args);
+            const span = tracer.startSpan(...args);
+            counter.spans.push(span);
+            // Every call on the span but isRecording() and spanContext() (what sampling needs).
+            return new Proxy(span, {
+              get(target, key, receiver) {
+                const value = Reflect.get(target, key, receiver);
+                if (typeof value !== 'function' || key === 'isRecording' || key === 'spanContext') return value;
+                return (...callArgs: unknown[]) => {
+                  counter.spanCalls.push(String(key));
+                  return value.apply(target, callArgs);
+                };
+              },
+            });
           },
           startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer['startActiveSpan'],
         };
@@ -266,9 +336,31 @@ describe('instrumentSentinel: sampled-out requests', () => {
     instrument({ tracerProvider, propagate: true });
     const client = clientFor({ baseUrl: server.url });
     const echo = (await (await client.get('/ok')).json()) as EchoBody;
-    expect(counter.started).toBe(2);
+    // One attempt: the request span is the attempt's, and its (unsampled) context is sent.
+    expect(counter.started).toBe(1);
+    const request = counter.spans[0]?.spanContext();
     const traceparent = echo.headers.find(([name]) => name === 'traceparent')?.[1];
-    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(traceparent).toBe(`00-${request?.traceId}-${request?.spanId}-00`);
+  });
+
+  it('cost one startSpan and nothing more: no attribute, status, event or end on a span that records nothing', async () => {
+    server.route('/down', [{ type: 'status', status: 503, times: 1 }]);
+    server.route('/gone', { type: 'status', status: 404 });
+    const { counter, tracerProvider } = counting(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    instrument({ tracerProvider });
+    const clock = new ManualClock();
+    const client = clientFor({
+      baseUrl: server.url,
+      clock,
+      retry: retry({ maxAttempts: 2, backoff: constant(10), clock }),
+    });
+    const pending = client.get('/down');
+    await advanceThrough(clock, 1);
+    await pending;
+    await caught(client.get('/gone'));
+    expect(counter.started).toBe(2);
+    expect(counter.spanCalls).toEqual([]);
+    expect(await telemetry.points('http.client.request.duration')).toHaveLength(3);
   });
 });
 
@@ -325,7 +417,7 @@ describe('instrumentSentinel: lifecycle and options', () => {
     expect(names.some((name) => channel(name).hasSubscribers)).toBe(false);
     await client.get('/ok');
     await client.get('/ok');
-    expect(telemetry.spans()).toHaveLength(2);
+    expect(telemetry.spans()).toHaveLength(1);
     const points = await telemetry.points('sentinel.client.request.duration');
     expect(points.map((p) => (p.value as { count: number }).count)).toEqual([1]);
   });
@@ -342,7 +434,7 @@ describe('instrumentSentinel: lifecycle and options', () => {
     cleanups.push(() => disposer.dispose());
     const client = clientFor({ baseUrl: server.url });
     await client.get('/ok');
-    expect(telemetry.spans()).toHaveLength(2);
+    expect(telemetry.spans()).toHaveLength(1);
     expect(await telemetry.points('sentinel.client.request.duration')).toHaveLength(1);
   });
 

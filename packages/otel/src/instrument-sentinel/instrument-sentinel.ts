@@ -19,8 +19,9 @@ export interface InstrumentSentinelOptions {
   readonly tracerProvider?: TracerProvider | undefined;
   /**
    * Inject the W3C `traceparent` (through the OpenTelemetry propagation API, so whatever
-   * propagator is registered) into every attempt, carrying that attempt's span. Off by default:
-   * a library should not add headers the user did not ask for.
+   * propagator is registered) into every attempt, carrying that attempt's span (for the first
+   * attempt, the request's span, which stands for it). Off by default: a library should not add
+   * headers the user did not ask for.
    * @default false
    */
   readonly propagate?: boolean | undefined;
@@ -31,8 +32,9 @@ const check = optionChecker('instrumentSentinel');
 /**
  * Records every `@sentinel/client` request in the process as OpenTelemetry spans and metrics, by
  * subscribing to the client's `diagnostics_channel` messages: a CLIENT span per logical request
- * (`HTTP GET`) with a child span per attempt (`http.request.resend_count` from the second on),
- * retries, waits, breaker and limiter decisions as events on the request's span, and the
+ * (`HTTP GET`), which is also its attempt's when the first attempt answers; once a resend starts,
+ * a child span per attempt (`http.request.resend_count` from the second on); retries, waits,
+ * breaker and limiter decisions as events on the request's span, and the
  * `http.client.request.duration` (per attempt) and `sentinel.client.request.duration` (per logical
  * request) histograms. Returns a disposer that unsubscribes; until it is called (or when nothing
  * is instrumented) the client builds no message at all.

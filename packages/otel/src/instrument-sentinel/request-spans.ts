@@ -6,6 +6,7 @@ import {
   propagation,
   type Span,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type TextMapSetter,
   type Tracer,
@@ -20,24 +21,49 @@ import type {
   ResponseMessage,
   StartMessage,
 } from '@sentinel/client';
-import {
-  type AttributeSet,
-  attributeSet,
-  errorType,
-  methodAttribute,
-  safeUrl,
-  snakeCase,
-} from '../internal/attributes.ts';
+import { systemClock } from '@sentinel/core';
+import { type AttributeSet, attributeSet, errorType, snakeCase } from '../internal/attributes.ts';
 
-/** One logical request being followed: its span, and the spans of its attempts in flight. */
-interface RequestState {
+/**
+ * One logical request being followed. Its span stands for its first attempt too, as long as that
+ * is the only one: attempt spans are made only once a resend starts (then the first attempt's
+ * span is made after the fact, with the times and outcome kept here).
+ */
+class RequestState {
   readonly span: Span;
-  readonly context: Context;
-  /** The request span's attributes, also the attempts' (url.full included). */
+  readonly parent: Context;
+  /** The request span's attributes, also the attempts' (url.full included); shared, frozen. */
   readonly attributes: Attributes;
   readonly set: AttributeSet;
-  readonly name: string;
-  readonly attempts: Map<number, Span>;
+  /** `span.isRecording()`, read once: a sampled-out request gets no attributes, events or children. */
+  readonly recording: boolean;
+  /** Attempt spans in flight, by attempt number; `undefined` until a resend starts. */
+  attempts: Map<number, Span> | undefined;
+  /**
+   * When the first attempt was sent, if the span records: `systemClock.now()`, which is
+   * `performance.now()`, the timeline the API reads a numeric span time on (never a client's
+   * injected clock: span times are real times).
+   */
+  firstSentAt: number | undefined;
+  /** When the first attempt's outcome came (`undefined` while it is in flight), and what it was. */
+  firstEndedAt: number | undefined;
+  firstStatus: number | undefined;
+  firstError: string | undefined;
+  #context: Context | undefined;
+
+  constructor(span: Span, parent: Context, attributes: Attributes, set: AttributeSet, recording: boolean) {
+    this.span = span;
+    this.parent = parent;
+    this.attributes = attributes;
+    this.set = set;
+    this.recording = recording;
+  }
+
+  /** The context carrying the request span: the parent of attempt spans, made when first needed. */
+  get context(): Context {
+    this.#context ??= trace.setSpan(this.parent, this.span);
+    return this.#context;
+  }
 }
 
 /** What {@link RequestSpans} records into. */
@@ -54,11 +80,23 @@ const SETTER: TextMapSetter<RequestMessage> = {
   },
 };
 
+/** Sets an attempt's outcome on its span and ends it (at `endTime`, or now). */
+function endAttempt(span: Span, status: number | undefined, error: string | undefined, endTime?: number): void {
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  if (error !== undefined) {
+    span.setAttribute('error.type', error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end(endTime);
+}
+
 /**
  * Turns the client's diagnostics messages into spans and metrics: a CLIENT span per logical
- * request (`HTTP GET`), a child CLIENT span per attempt with `http.request.resend_count` from the
- * second on, the policies' decisions as events on the request's span, and the two duration
- * histograms. Requests that started before instrumentation get metrics but no spans.
+ * request (`HTTP GET`) that also stands for its attempt when there is one; once a resend starts,
+ * a child CLIENT span per attempt, `http.request.resend_count` from the second on; the policies'
+ * decisions as events on the request's span, and the two duration histograms. A request whose
+ * span does not record (sampled out) is not followed at all unless its context must go on the
+ * wire; requests that started before instrumentation get metrics but no spans.
  */
 export class RequestSpans {
   readonly #r: Recorders;
@@ -70,38 +108,60 @@ export class RequestSpans {
 
   readonly start = (message: unknown): void => {
     const info = (message as StartMessage).request;
-    const method = methodAttribute(info.method);
-    const name = method === '_OTHER' ? 'HTTP' : `HTTP ${method}`;
     const set = attributeSet(info.method, info.origin);
-    const attributes: Attributes = { ...set.base, 'url.full': safeUrl(info.url) };
+    // url.full is given at creation: samplers may read it (the conventions ask for it there).
+    const attributes = set.forRequest(info.url);
     const parent = context.active();
-    const span = this.#r.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-    this.#requests.set(info, {
-      span,
-      context: trace.setSpan(parent, span),
-      attributes,
-      set,
-      name,
-      attempts: new Map(),
-    });
+    const span = this.#r.tracer.startSpan(set.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
+    const recording = span.isRecording();
+    // Nothing would be seen: only the metrics are recorded, from the messages themselves.
+    if (!recording && !this.#r.propagate) return;
+    this.#requests.set(info, new RequestState(span, parent, attributes, set, recording));
   };
 
   readonly attempt = (message: unknown): void => {
     const m = message as RequestMessage;
     const state = this.#requests.get(m.request);
-    // A request span that is not recording (sampled out) gets no attempt spans, unless the
-    // attempt's context must go on the wire.
-    if (state === undefined || (!this.#r.propagate && !state.span.isRecording())) return;
+    if (state === undefined) return;
+    if (m.attempt === 1) {
+      // The request's span is the first attempt's until a resend comes.
+      if (state.recording) state.firstSentAt = systemClock.now();
+      if (this.#r.propagate) propagation.inject(state.context, m, SETTER);
+      return;
+    }
+    if (state.attempts === undefined) {
+      state.attempts = new Map();
+      if (state.recording) this.#splitFirst(state, state.attempts);
+    }
+    // A sampled-out request gets attempt spans only when their context must go on the wire.
+    if (!state.recording && !this.#r.propagate) return;
     const span = this.#r.tracer.startSpan(
-      state.name,
+      state.set.spanName,
       { kind: SpanKind.CLIENT, attributes: state.attributes },
       state.context,
     );
     // The conventions: resend_count is set from the second attempt on (1 for the first resend).
-    if (m.attempt > 1) span.setAttribute('http.request.resend_count', m.attempt - 1);
+    span.setAttribute('http.request.resend_count', m.attempt - 1);
     state.attempts.set(m.attempt, span);
     if (this.#r.propagate) propagation.inject(trace.setSpan(state.context, span), m, SETTER);
   };
+
+  /** The first resend starts: the first attempt gets its own span, ended already unless in flight (hedged). */
+  #splitFirst(state: RequestState, attempts: Map<number, Span>): void {
+    const options: SpanOptions = { kind: SpanKind.CLIENT, attributes: state.attributes };
+    if (state.firstSentAt !== undefined) options.startTime = state.firstSentAt;
+    const span = this.#r.tracer.startSpan(state.set.spanName, options, state.context);
+    if (state.firstEndedAt === undefined) attempts.set(1, span);
+    else endAttempt(span, state.firstStatus, state.firstError, state.firstEndedAt);
+  }
+
+  /** Keeps the first attempt's outcome, for its span if a resend follows. */
+  #firstOutcome(state: RequestState, status: number | undefined, error: string | undefined, ms?: number): void {
+    state.firstEndedAt =
+      state.firstSentAt !== undefined && ms !== undefined ? state.firstSentAt + ms : systemClock.now();
+    state.firstStatus = status;
+    state.firstError = error;
+  }
 
   readonly response = (message: unknown): void => {
     const m = message as ResponseMessage;
@@ -111,15 +171,13 @@ export class RequestSpans {
       const set = state?.set ?? attributeSet(m.method, m.request.origin);
       this.#r.attemptDuration.record(m.durationMs / 1_000, set.withStatus(status));
     }
-    const span = state?.attempts.get(m.attempt);
-    if (span === undefined) return;
-    state?.attempts.delete(m.attempt);
-    span.setAttribute('http.response.status_code', status);
-    if (status >= 400) {
-      span.setAttribute('error.type', String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    span.end();
+    if (state === undefined) return;
+    const error = status >= 400 ? String(status) : undefined;
+    const span = state.attempts?.get(m.attempt);
+    if (span !== undefined) {
+      state.attempts?.delete(m.attempt);
+      endAttempt(span, status, error);
+    } else if (m.attempt === 1 && state.recording) this.#firstOutcome(state, status, error, m.durationMs);
   };
 
   readonly error = (message: unknown): void => {
@@ -132,18 +190,19 @@ export class RequestSpans {
       const set = state?.set ?? attributeSet(m.method, m.request.origin);
       this.#r.attemptDuration.record(m.durationMs / 1_000, set.withError(type));
     }
-    const span = state?.attempts.get(m.attempt);
-    if (span === undefined) return;
-    state?.attempts.delete(m.attempt);
-    span.setAttribute('error.type', type);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    if (state === undefined) return;
+    const span = state.attempts?.get(m.attempt);
+    if (span !== undefined) {
+      state.attempts?.delete(m.attempt);
+      endAttempt(span, undefined, type);
+    } else if (m.attempt === 1 && state.recording) this.#firstOutcome(state, undefined, type, m.durationMs);
   };
 
   readonly decision = (message: unknown): void => {
     const { request, entry } = message as DecisionMessage;
     const state = this.#requests.get(request);
-    if (state === undefined) return;
+    // No event is built for a span that records nothing.
+    if (state === undefined || !state.recording) return;
     const layer = snakeCase(entry.layer.replace(/-/g, ''));
     const attributes: Attributes = {};
     for (const key in entry) {
@@ -170,21 +229,23 @@ export class RequestSpans {
     if (state === undefined) return;
     this.#requests.delete(info);
     const span = state.span;
-    span.setAttribute('sentinel.attempts', m.attempts);
-    if (m.status !== undefined) span.setAttribute('http.response.status_code', m.status);
-    if (type !== undefined) {
-      span.setAttribute('error.type', type);
-      span.setStatus({ code: SpanStatusCode.ERROR });
+    if (state.recording) {
+      span.setAttribute('sentinel.attempts', m.attempts);
+      if (m.status !== undefined) span.setAttribute('http.response.status_code', m.status);
+      if (type !== undefined) {
+        span.setAttribute('error.type', type);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
     }
     // Attempts whose outcome never came (an abort mid-attempt) end with their request.
-    for (const attempt of state.attempts.values()) attempt.end();
+    if (state.attempts !== undefined) for (const attempt of state.attempts.values()) attempt.end();
     span.end();
   };
 
   /** Ends what is still open (instrumentation is being disposed) and forgets it. */
   close(): void {
     for (const state of this.#requests.values()) {
-      for (const attempt of state.attempts.values()) attempt.end();
+      if (state.attempts !== undefined) for (const attempt of state.attempts.values()) attempt.end();
       state.span.end();
     }
     this.#requests.clear();

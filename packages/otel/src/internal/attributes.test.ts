@@ -50,6 +50,29 @@ describe('bounded attributes', () => {
     });
   });
 
+  it('a request span’s attributes are made once per URL, frozen, with url.full stripped', () => {
+    const set = attributeSet('GET', 'https://api.test');
+    const attributes = set.forRequest('https://api.test/items?token=secret');
+    expect(set.forRequest('https://api.test/items?token=secret')).toBe(attributes);
+    expect(Object.isFrozen(attributes)).toBe(true);
+    expect(attributes).toEqual({ ...set.base, 'url.full': 'https://api.test/items' });
+    expect(set.spanName).toBe('HTTP GET');
+    expect(attributeSet('PURGE', 'https://api.test').spanName).toBe('HTTP');
+  });
+
+  it('caches stay bounded: many URLs or origins never grow them without limit, and answers stay right', () => {
+    const set = attributeSet('GET', 'https://many.test');
+    const first = set.forRequest('https://many.test/0');
+    for (let i = 1; i <= 1_000; i++) set.forRequest(`https://many.test/${i}`);
+    // The first entry was dropped with the rest when the cache filled: a new object, equal.
+    expect(set.forRequest('https://many.test/0')).not.toBe(first);
+    expect(set.forRequest('https://many.test/0')).toEqual(first);
+    const origin = attributeSet('GET', 'http://o0.test');
+    for (let i = 1; i <= 2_000; i++) attributeSet('GET', `http://o${i}.test`);
+    expect(attributeSet('GET', 'http://o0.test')).not.toBe(origin);
+    expect(attributeSet('GET', 'http://o0.test').base).toEqual(origin.base);
+  });
+
   it('error.type is a short code, never a message', () => {
     expect(errorType({ code: 'SENTINEL_HTTP_ERROR', status: 503, message: 'GET http://x?token=1 answered 503' })).toBe(
       '503',

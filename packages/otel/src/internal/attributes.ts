@@ -43,16 +43,34 @@ export function serverOf(origin: string): Server {
  */
 export class AttributeSet {
   readonly base: Attributes;
+  /** The span name: `HTTP {method}`, or `HTTP` for a method outside the known set. */
+  readonly spanName: string;
   readonly #byStatus = new Map<number, Attributes>();
   readonly #byError = new Map<string, Attributes>();
+  readonly #byUrl = new Map<string, Attributes>();
 
   constructor(method: string, origin: string) {
     const server = serverOf(origin);
+    const known = methodAttribute(method);
+    this.spanName = known === '_OTHER' ? 'HTTP' : `HTTP ${known}`;
     this.base = Object.freeze({
-      'http.request.method': methodAttribute(method),
+      'http.request.method': known,
       'server.address': server.address,
       'server.port': server.port,
     });
+  }
+
+  /**
+   * A request span's attributes: `base` and `url.full` (see {@link safeUrl}), cached per URL
+   * (a client calling the same URLs again reuses them; a bounded number are kept).
+   */
+  forRequest(url: string): Attributes {
+    let attributes = this.#byUrl.get(url);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ ...this.base, 'url.full': safeUrl(url) });
+      bounded(this.#byUrl, MAX_URLS).set(url, attributes);
+    }
+    return attributes;
   }
 
   /** With `http.response.status_code`, and `error.type` (the code) for a status >= 400. */
@@ -81,22 +99,35 @@ export class AttributeSet {
 }
 
 const MAX_ENTRIES = 1_024;
+/** Per method and origin: at most 1,024 sets of 128 URLs each are kept. */
+const MAX_URLS = 128;
 
-function bounded<K, V>(map: Map<K, V>): Map<K, V> {
-  if (map.size >= MAX_ENTRIES) map.clear();
+function bounded<K, V>(map: Map<K, V>, max = MAX_ENTRIES): Map<K, V> {
+  if (map.size >= max) map.clear();
   return map;
 }
 
-const sets = new Map<string, AttributeSet>();
+// By origin, then method: two lookups of strings the client reuses, no key built per request.
+const sets = new Map<string, Map<string, AttributeSet>>();
+let setCount = 0;
 
 /** The shared {@link AttributeSet} of `method` and `origin` (cached, bounded). */
 export function attributeSet(method: string, origin: string): AttributeSet {
-  const key = `${method} ${origin}`;
-  let set = sets.get(key);
-  if (set === undefined) {
-    set = new AttributeSet(method, origin);
-    bounded(sets).set(key, set);
+  let byMethod = sets.get(origin);
+  let set = byMethod?.get(method);
+  if (set !== undefined) return set;
+  if (setCount >= MAX_ENTRIES) {
+    sets.clear();
+    setCount = 0;
+    byMethod = undefined;
   }
+  if (byMethod === undefined) {
+    byMethod = new Map();
+    sets.set(origin, byMethod);
+  }
+  set = new AttributeSet(method, origin);
+  byMethod.set(method, set);
+  setCount++;
   return set;
 }
 
