@@ -97,7 +97,7 @@ const KNOWN = [
   'initialState',
 ];
 
-export const check: OptionChecker = optionChecker('circuitBreaker');
+const check: OptionChecker = optionChecker('circuitBreaker');
 const DEFAULT_HALF_OPEN_AFTER = 10_000;
 const defaultTrigger = consecutive({ threshold: 5 });
 const defaultIsFailure: OutcomePredicate = (outcome) => !outcome.ok;

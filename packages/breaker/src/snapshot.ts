@@ -1,5 +1,4 @@
-import { MAX_DELAY_MS } from '@sentinel/core';
-import { check } from './options.ts';
+import { MAX_DELAY_MS, type OptionChecker, optionChecker } from '@sentinel/core';
 import type { Trigger, TriggerSnapshot } from './triggers/trigger.ts';
 
 /**
@@ -26,6 +25,8 @@ export interface CircuitBreakerSnapshot {
 }
 
 const STATES = ['closed', 'open', 'half-open'] as const;
+// Its own checker (same owner as the options'), so this file does not import options.ts, which imports it.
+const check: OptionChecker = optionChecker('circuitBreaker');
 
 /** Checks a snapshot against the breaker's trigger; every problem is a ConfigError naming the field. */
 export function parseSnapshot(value: unknown, trigger: Trigger, halfOpenSuccesses: number): CircuitBreakerSnapshot {
