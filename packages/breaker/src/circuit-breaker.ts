@@ -103,7 +103,7 @@ class Breaker extends Circuit implements CircuitBreaker, PermitOwner {
     const release = () => {
       if (!held) return;
       held = false;
-      if (--this.isolations === 0) this.close('isolation-released', this.config.clock.now());
+      if (--this.isolations === 0) this.enterClosed('isolation-released', this.config.clock.now());
     };
     return { dispose: release, [Symbol.dispose]: release };
   }
@@ -117,7 +117,7 @@ class Breaker extends Circuit implements CircuitBreaker, PermitOwner {
       this.openUntil = Math.max(this.openUntil, now + openForMs);
       return;
     }
-    this.open('tripped', undefined, now, openForMs, detail);
+    this.enterOpen('tripped', undefined, now, openForMs, detail);
   }
 
   reset(): void {
@@ -183,7 +183,7 @@ class Breaker extends Circuit implements CircuitBreaker, PermitOwner {
     if (kind === IGNORED) return;
     // A consecutive or count window needs no time; a time window reads it once, here.
     const now = config.trigger.needsTime ? config.clock.now() : 0;
-    if (this.window.record(kind === FAILURE, false, now)) this.open('trigger', outcomeOf(ok, payload));
+    if (this.window.record(kind === FAILURE, false, now)) this.enterOpen('trigger', outcomeOf(ok, payload));
   }
 
   /** Runs `fn` timed and observes its outcome; `probe` when it runs as a half-open probe. */
@@ -281,10 +281,10 @@ class Breaker extends Circuit implements CircuitBreaker, PermitOwner {
     }
     if (probe !== undefined) {
       // A slow probe is no evidence of recovery: with slow-call detection on, it re-opens too.
-      if (failed || slow) this.open('probe-failed', outcome ?? outcomeOf(ok, payload));
-      else if (++this.probeSuccesses >= config.halfOpenSuccesses) this.close('probes-succeeded', now); // probes are always timed
+      if (failed || slow) this.enterOpen('probe-failed', outcome ?? outcomeOf(ok, payload));
+      else if (++this.probeSuccesses >= config.halfOpenSuccesses) this.enterClosed('probes-succeeded', now); // probes are always timed
       return;
     }
-    if (this.window.record(failed, slow, now)) this.open('trigger', outcome ?? outcomeOf(ok, payload));
+    if (this.window.record(failed, slow, now)) this.enterOpen('trigger', outcome ?? outcomeOf(ok, payload));
   }
 }

@@ -19,7 +19,9 @@ export const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'i
  * forced `isolated` state. It owns the open period, its backoff, and the probe slots; it knows
  * nothing about running calls (that is `circuit-breaker.ts`). Fields are plain (not `#private`)
  * so the call path and the status readers share them without accessor calls; the class is
- * internal, users only see the `CircuitBreaker` interface.
+ * internal, users only see the `CircuitBreaker` interface. Transitions are named `enter*`, not
+ * `open()` / `close()`: a JS caller used to opossum's `breaker.open()` gets a TypeError rather
+ * than a silent transition.
  */
 export class Circuit extends EventSource {
   readonly config: BreakerConfig;
@@ -48,7 +50,7 @@ export class Circuit extends EventSource {
     if (this.phase === HALF_OPEN) {
       const oldest = this.probes?.[0];
       if (oldest !== undefined && now - oldest.start >= this.config.halfOpenProbeTimeoutMs) {
-        this.open('probe-timeout', undefined, now);
+        this.enterOpen('probe-timeout', undefined, now);
       }
     }
     if (this.phase === OPEN && now >= this.openUntil) {
@@ -79,7 +81,7 @@ export class Circuit extends EventSource {
   }
 
   /** Opens for `fixedMs`, or for the next period of `halfOpenAfter`. */
-  open(
+  enterOpen(
     reason: OpenReason,
     outcome: Outcome<unknown> | undefined,
     at?: number,
@@ -99,7 +101,7 @@ export class Circuit extends EventSource {
     if (emitter?.hasListeners) emitter.emit({ reason, openForMs, attempt, outcome, detail });
   }
 
-  close(reason: CloseReason, now: number): void {
+  enterClosed(reason: CloseReason, now: number): void {
     this.window.reset();
     this.attempt = 0;
     this.lastDelay = 0;
@@ -124,7 +126,7 @@ export class Circuit extends EventSource {
       this.generation++;
       return;
     }
-    this.close('reset', now);
+    this.enterClosed('reset', now);
   }
 
   transition(to: Phase, now: number): void {

@@ -217,3 +217,13 @@ describe('many concurrent calls while half-open', () => {
     expect(breaker.status()).toMatchObject({ state: 'closed', failures: 0, probesInFlight: 0 });
   });
 });
+
+describe('the surface a JS caller can reach', () => {
+  it.each(['open', 'close', 'fire', 'disable', 'enable', 'shutdown'])(
+    'has no %s() (opossum names): calling it is a TypeError, not a silent transition',
+    (name) => {
+      const breaker = circuitBreaker() as unknown as Record<string, unknown>;
+      expect(breaker[name]).toBeUndefined();
+    },
+  );
+});
