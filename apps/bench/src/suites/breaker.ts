@@ -27,17 +27,27 @@ const noop = () => {};
  */
 const BATCH = 100;
 
+/**
+ * `n` sequential awaited calls of `fn`. A fresh function per case (as mitata builds its loops),
+ * not one closure shared by every case: closures of one literal share type feedback, so the
+ * `fn()` call site would turn polymorphic and slow down whichever cases come later.
+ */
+function loopOf(fn: () => unknown): (n: number) => Promise<void> {
+  return new Function('fn', 'keep', 'return async function loop(n) { for (let i = 0; i < n; i++) keep(await fn()); };')(
+    fn,
+    do_not_optimize,
+  ) as (n: number) => Promise<void>;
+}
+
 /** Best median (ns per call) of each case, timed in `rounds` interleaved rounds of batched awaited calls. */
 async function awaitedTimes(items: readonly Case[], rounds: number): Promise<number[]> {
   // The machine is shared: each case is timed in several interleaved rounds and its best median
   // kept, so a burst of load during one case does not decide its ratio.
+  const loops = items.map((item) => loopOf(item.fn));
   const best = items.map(() => Number.POSITIVE_INFINITY);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, item] of items.entries()) {
-      const fn = item.fn;
-      const stats = await measure(async () => {
-        for (let k = 0; k < BATCH; k++) do_not_optimize(await fn());
-      });
+    for (const [i, loop] of loops.entries()) {
+      const stats = await measure(() => loop(BATCH));
       best[i] = Math.min(best[i] as number, stats.p50 / BATCH);
     }
   }
@@ -66,18 +76,48 @@ interface Pair {
   readonly peer: Case;
 }
 
-/** Times each pair side by side and prints how many times faster sentinel is (peer time / ours). */
-async function headToHead(title: string, pairs: readonly Pair[], rounds = 7): Promise<void> {
-  const best = await awaitedTimes(
-    pairs.flatMap((pair) => [pair.ours, pair.peer]),
-    rounds,
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
+
+/**
+ * Times each pair as PAIRED rounds: in every round, `calls` sequential awaited calls of ours and
+ * of the peer, back to back (order alternating), give one ratio; the table shows the median ratio
+ * over the rounds and its interquartile range. Both sides of a ratio are measured within
+ * milliseconds of each other, so load from other processes, which comes and goes over seconds,
+ * lands on both terms instead of deciding the result.
+ */
+async function headToHead(title: string, pairs: readonly Pair[], rounds = 41, calls = 2_000): Promise<void> {
+  console.log(`\n### ${title} (awaited to settlement; median of ${rounds} paired rounds of ${calls} calls per side)\n`);
+  console.log(
+    '| same options | sentinel | peer | sentinel is faster by (median) | middle half of the rounds |\n|:--|--:|--:|--:|--:|',
   );
-  console.log(header(title, rounds));
-  console.log('| same options | sentinel | peer | sentinel is faster by |\n|:--|--:|--:|--:|');
-  for (const [i, pair] of pairs.entries()) {
-    const ours = best[2 * i] as number;
-    const peer = best[2 * i + 1] as number;
-    console.log(`| ${pair.name} | ${formatNs(ours)} | ${formatNs(peer)} | ${(peer / ours).toFixed(2)}× |`);
+  for (const pair of pairs) {
+    const ours = loopOf(pair.ours.fn);
+    const peer = loopOf(pair.peer.fn);
+    for (let i = 0; i < 5; i++) {
+      await ours(calls);
+      await peer(calls);
+    }
+    const oursNs: number[] = [];
+    const peerNs: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const first = round % 2 === 0 ? ours : peer;
+      const second = first === ours ? peer : ours;
+      const t0 = performance.now();
+      await first(calls);
+      const t1 = performance.now();
+      await second(calls);
+      const t2 = performance.now();
+      const [a, b] = first === ours ? [t1 - t0, t2 - t1] : [t2 - t1, t1 - t0];
+      oursNs.push((a * 1e6) / calls);
+      peerNs.push((b * 1e6) / calls);
+      ratios.push(b / a);
+    }
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const q = (f: number) => (sorted[Math.floor(f * (sorted.length - 1))] as number).toFixed(2);
+    console.log(
+      `| ${pair.name} | ${formatNs(median(oursNs))} | ${formatNs(median(peerNs))} | ${median(ratios).toFixed(2)}× | ${q(0.25)}–${q(0.75)}× |`,
+    );
   }
 }
 
