@@ -11,7 +11,7 @@ export function breakerHooks<Request extends object>(breaker: CircuitBreaker) {
       const permit = breaker.tryAcquire();
       if (permit === undefined) {
         const { state, retryAfterMs } = breaker.status();
-        throw new CircuitOpenError(state === 'closed' ? 'open' : state, retryAfterMs);
+        throw new CircuitOpenError(state === 'closed' ? 'open' : state, retryAfterMs ?? undefined);
       }
       permits.set(request, permit);
       return request;

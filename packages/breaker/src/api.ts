@@ -12,7 +12,10 @@ import type {
 import type { Permit } from './permit.ts';
 import type { CircuitBreakerSnapshot } from './snapshot.ts';
 
-/** What `status()` returns: a plain, JSON-serialisable reading (the seed's `getCircuitBreakerStatus()`). */
+/**
+ * What `status()` returns: a plain, JSON-serialisable reading (the seed's `getCircuitBreakerStatus()`).
+ * It survives `JSON.parse(JSON.stringify(status))` unchanged: fields with no value are `null`.
+ */
 export interface CircuitBreakerStatus {
   readonly state: CircuitState;
   /** Failures over counted calls in the window, in [0, 1]. */
@@ -23,13 +26,13 @@ export interface CircuitBreakerStatus {
   readonly calls: number;
   readonly failures: number;
   readonly slowCalls: number;
-  /** `clock.now()` when the breaker last opened; `undefined` unless open or half-open. */
-  readonly openedAt: number | undefined;
+  /** `clock.now()` when the breaker last opened; `null` unless open or half-open. */
+  readonly openedAt: number | null;
   /**
    * When a call would be admitted: 0 when it would be now, the time left when open, the last
-   * open period when half-open with every probe slot taken, `undefined` when isolated.
+   * open period when half-open with every probe slot taken, `null` when isolated (no time is known).
    */
-  readonly retryAfterMs: number | undefined;
+  readonly retryAfterMs: number | null;
   /** Probes in flight (half-open). */
   readonly probesInFlight: number;
   /** Active `isolate()` holds. */

@@ -97,8 +97,10 @@ const KNOWN = [
   'initialState',
 ];
 
-export const check: OptionChecker = optionChecker('circuitBreaker');
+const check: OptionChecker = optionChecker('circuitBreaker');
 const DEFAULT_HALF_OPEN_AFTER = 10_000;
+/** A count the breaker compares against: past 2^53 − 1, `++n` stops growing and the count could never be reached. */
+const COUNT = Object.freeze({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const defaultTrigger = consecutive({ threshold: 5 });
 const defaultIsFailure: OutcomePredicate = (outcome) => !outcome.ok;
 const defaultIsIgnored: OutcomePredicate = () => false;
@@ -112,7 +114,8 @@ export function resolveOptions(options: CircuitBreakerOptions | undefined): Brea
   const halfOpenAfter =
     typeof opts.halfOpenAfter === 'function'
       ? opts.halfOpenAfter
-      : check.duration('halfOpenAfter', opts.halfOpenAfter, { max: MAX_DELAY_MS }, DEFAULT_HALF_OPEN_AFTER);
+      : // + 0 turns -0 into 0, which JSON cannot tell apart: a snapshot must read back unchanged.
+        check.duration('halfOpenAfter', opts.halfOpenAfter, { max: MAX_DELAY_MS }, DEFAULT_HALF_OPEN_AFTER) + 0;
   const isFailure = check.function<OutcomePredicate>('isFailure', opts.isFailure, defaultIsFailure);
   const isIgnored = check.function<OutcomePredicate>('isIgnored', opts.isIgnored, defaultIsIgnored);
   const clock = opts.clock ?? systemClock;
@@ -121,7 +124,7 @@ export function resolveOptions(options: CircuitBreakerOptions | undefined): Brea
     trigger,
     halfOpenAfter,
     halfOpenMaxCalls: check.integer('halfOpenMaxCalls', opts.halfOpenMaxCalls, { min: 1 }, 1),
-    halfOpenSuccesses: check.integer('halfOpenSuccesses', opts.halfOpenSuccesses, { min: 1 }, 1),
+    halfOpenSuccesses: check.integer('halfOpenSuccesses', opts.halfOpenSuccesses, COUNT, 1),
     halfOpenProbeTimeoutMs: check.duration(
       'halfOpenProbeTimeoutMs',
       opts.halfOpenProbeTimeoutMs,
@@ -149,5 +152,5 @@ export function openPeriod(config: BreakerConfig, attempt: number, previousDelay
     reportListenerError(error);
     ms = previousDelayMs > 0 ? previousDelayMs : DEFAULT_HALF_OPEN_AFTER;
   }
-  return ms >= 0 ? Math.min(ms, MAX_DELAY_MS) : 0;
+  return ms > 0 ? Math.min(ms, MAX_DELAY_MS) : 0; // NaN, negatives and -0 all give 0
 }

@@ -1,5 +1,4 @@
-import { MAX_DELAY_MS } from '@sentinel/core';
-import { check } from './options.ts';
+import { MAX_DELAY_MS, type OptionChecker, optionChecker } from '@sentinel/core';
 import type { Trigger, TriggerSnapshot } from './triggers/trigger.ts';
 
 /**
@@ -26,6 +25,8 @@ export interface CircuitBreakerSnapshot {
 }
 
 const STATES = ['closed', 'open', 'half-open'] as const;
+// Its own checker (same owner as the options'), so this file does not import options.ts, which imports it.
+const check: OptionChecker = optionChecker('circuitBreaker');
 
 /** Checks a snapshot against the breaker's trigger; every problem is a ConfigError naming the field. */
 export function parseSnapshot(value: unknown, trigger: Trigger, halfOpenSuccesses: number): CircuitBreakerSnapshot {
@@ -36,7 +37,10 @@ export function parseSnapshot(value: unknown, trigger: Trigger, halfOpenSuccesse
   if (s.version !== 1) check.fail('initialState.version', s.version, '1');
   const state = check.oneOf('initialState.state', s.state, STATES);
   const openForMs = check.duration('initialState.openForMs', s.openForMs, { max: MAX_DELAY_MS });
-  const attempt = check.integer('initialState.attempt', s.attempt, { min: state === 'closed' ? 0 : 1 });
+  const attempt = check.integer('initialState.attempt', s.attempt, {
+    min: state === 'closed' ? 0 : 1,
+    max: Number.MAX_SAFE_INTEGER,
+  });
   if (state === 'closed' && attempt !== 0) check.fail('initialState.attempt', attempt, '0 when the state is closed');
   const lastOpenMs = check.duration('initialState.lastOpenMs', s.lastOpenMs, { max: MAX_DELAY_MS });
   const probeSuccesses = check.integer('initialState.probeSuccesses', s.probeSuccesses, {
@@ -48,5 +52,14 @@ export function parseSnapshot(value: unknown, trigger: Trigger, halfOpenSuccesse
   if (window.kind !== trigger.kind) {
     check.fail('initialState.window.kind', window.kind, `${JSON.stringify(trigger.kind)} (the breaker's trigger)`);
   }
-  return { version: 1, state, openForMs, attempt, lastOpenMs, probeSuccesses, window: window as TriggerSnapshot };
+  // + 0: a -0 read from a hand-made snapshot is kept as 0, what toJSON() would have written.
+  return {
+    version: 1,
+    state,
+    openForMs: openForMs + 0,
+    attempt,
+    lastOpenMs: lastOpenMs + 0,
+    probeSuccesses,
+    window: window as TriggerSnapshot,
+  };
 }

@@ -9,5 +9,5 @@ const check = optionChecker('circuitBreaker.trip');
 export function checkTrip(ms: unknown, detail: unknown): number {
   const openForMs = check.duration('ms', ms, { max: MAX_DELAY_MS });
   if (detail !== undefined && typeof detail !== 'string') check.fail('detail', detail, 'a string or undefined');
-  return openForMs;
+  return openForMs + 0; // -0 becomes 0, as JSON would make it
 }

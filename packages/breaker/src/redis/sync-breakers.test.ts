@@ -84,6 +84,32 @@ describeRedis('syncBreakers on a real Redis', () => {
     expect(b.sync.status().open).toEqual([{ key: ORIGIN, retryAfterMs: expect.any(Number), reason: 'trigger' }]);
   });
 
+  it('sync.status() and the status and snapshot of the breakers it tripped read back unchanged through JSON', async () => {
+    const on = channel();
+    const a = await process(on);
+    const b = await process(on);
+    const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+    const idle = b.group.get('https://idle.example');
+    const tripped = b.group.get(ORIGIN);
+    const before = b.sync.status();
+    expect(json(before)).toStrictEqual(before);
+    await open(a.group);
+    await until(() => b.peerOpens.length > 0, 'the peer open');
+    // The receiving side lists the key as open elsewhere; the sender only counts its publish.
+    expect(b.sync.status().open).toHaveLength(1);
+    expect(a.sync.status().published).toBe(1);
+    // Read once: the system clock moves between two reads.
+    for (const status of [a.sync.status(), b.sync.status()]) expect(json(status)).toStrictEqual(status);
+    for (const breaker of [idle, tripped, a.group.get(ORIGIN), b.group.get('https://created-later.example')]) {
+      const status = breaker.status();
+      expect(json(status)).toStrictEqual(status);
+      const snapshot = breaker.toJSON();
+      expect(json(snapshot)).toStrictEqual(snapshot);
+    }
+    expect(idle.status().openedAt).toBeNull();
+    expect(tripped.status().openedAt).toEqual(expect.any(Number));
+  });
+
   it('a breaker the group creates later for an open key starts open for the time left', async () => {
     const on = channel();
     const a = await process(on);

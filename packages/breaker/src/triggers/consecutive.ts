@@ -27,7 +27,7 @@ const check = optionChecker('consecutive');
  */
 export function consecutive(options: ConsecutiveOptions): ConsecutiveTrigger {
   const opts = check.options(options, ['threshold']);
-  const threshold = check.integer('threshold', opts.threshold, { min: 1 });
+  const threshold = check.integer('threshold', opts.threshold, { min: 1, max: Number.MAX_SAFE_INTEGER });
   return Object.freeze({
     kind: 'consecutive' as const,
     threshold,

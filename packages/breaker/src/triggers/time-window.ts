@@ -4,7 +4,7 @@ import { metricsOf, type Trigger, type TriggerMetrics, type TriggerSnapshot, typ
 
 /** Options of {@link timeWindow}. */
 export interface TimeWindowOptions extends SlowCallOptions {
-  /** How far back the window looks, in milliseconds: a number > 0. */
+  /** How far back the window looks, in milliseconds: a number >= 1. */
   readonly windowMs: number;
   /**
    * How many buckets the window is cut into: an integer in [1, 1000]. A bucket of
@@ -41,15 +41,24 @@ const STRIDE = 3;
  * live in one `Uint32Array` and rotate when a call is recorded or the metrics are read, from the
  * time the breaker's clock gives: there is no timer.
  *
- * @throws ConfigError for a windowMs <= 0, buckets outside [1, 1000], a rate outside (0, 1], or
+ * @throws ConfigError for a windowMs < 1, buckets outside [1, 1000], a rate outside (0, 1], or
  * minimumThroughput < 1.
  */
 export function timeWindow(options: TimeWindowOptions): TimeWindowTrigger {
   const opts = check.options(options, ['windowMs', 'buckets', 'failureRate', 'minimumThroughput', ...SLOW_CALL_KEYS]);
-  const windowMs = check.duration('windowMs', opts.windowMs, { greaterThan: 0 });
+  // At least 1 ms: a window so short that `now / bucketMs` overflows would never rotate, never forget.
+  const windowMs = check.duration('windowMs', opts.windowMs, { min: 1 });
   const buckets = check.integer('buckets', opts.buckets, { min: 1, max: 1_000 }, 10);
   const failureRate = checkRate(check, 'failureRate', opts.failureRate);
-  const minimumThroughput = check.integer('minimumThroughput', opts.minimumThroughput, { min: 1 }, 10);
+  const minimumThroughput = check.integer(
+    'minimumThroughput',
+    opts.minimumThroughput,
+    {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+    },
+    10,
+  );
   const slow = checkSlowCalls(check, opts);
   return Object.freeze({
     kind: 'timeWindow' as const,
