@@ -27,7 +27,13 @@ describe('rateLimit: onWait and per-call decisions', () => {
   it('a call granted at once is not a wait: no event, and the clock is not read', async () => {
     let reads = 0;
     const manual = new ManualClock();
-    const counting = { now: () => (reads++, manual.now()), sleep: manual.sleep.bind(manual) };
+    const counting = {
+      now: () => {
+        reads++;
+        return manual.now();
+      },
+      sleep: manual.sleep.bind(manual),
+    };
     const policy = rateLimit({
       limiter: tokenBucket({ capacity: 5, refillPerSecond: 1, clock: manual }),
       clock: counting,
@@ -42,7 +48,13 @@ describe('rateLimit: onWait and per-call decisions', () => {
   it('without a listener a waiting call reads no clock (free when nobody listens)', async () => {
     let reads = 0;
     const manual = new ManualClock();
-    const counting = { now: () => (reads++, manual.now()), sleep: manual.sleep.bind(manual) };
+    const counting = {
+      now: () => {
+        reads++;
+        return manual.now();
+      },
+      sleep: manual.sleep.bind(manual),
+    };
     const policy = rateLimit({
       limiter: tokenBucket({ capacity: 1, refillPerSecond: 10, clock: manual, initialTokens: 0 }),
       clock: counting,

@@ -2,7 +2,7 @@
  * Part of the report page's script (see `page-script.ts`): the colour palette, DOM and SVG
  * builders, number formatting and the tables. Plain ES2017 text, no backticks or dollar-brace.
  */
-export const PAGE_SCRIPT_DOM = String.raw`
+export const PAGE_SCRIPT_DOM = `
   // Okabe–Ito: distinguishable with every common colour-vision deficiency.
   var C = { blue: '#0072B2', orange: '#E69F00', sky: '#56B4E9', green: '#009E73', yellow: '#F0E442',
     vermillion: '#D55E00', purple: '#CC79A7', black: '#000000', grey: '#7a7a7a' };

@@ -11,7 +11,7 @@
 import { PAGE_SCRIPT_CHARTS } from './page-script-charts.ts';
 import { PAGE_SCRIPT_DOM } from './page-script-dom.ts';
 
-const PAGE_SCRIPT_RENDER = String.raw`  function figure(section, title, note, kind) {
+const PAGE_SCRIPT_RENDER = `  function figure(section, title, note, kind) {
     var box = el('div', { class: 'chart', 'data-chart': kind });
     section.appendChild(el('figure', null, [el('figcaption', null, [el('strong', { text: title }),
       note ? document.createTextNode(' — ' + note) : null]), box]));
