@@ -1,7 +1,7 @@
 import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
 import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
-import { ClientClosedError, InvalidRequestError } from '../errors.ts';
+import { ClientClosedError, type HttpError, InvalidRequestError } from '../errors.ts';
 import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
@@ -20,7 +20,7 @@ import {
   target,
 } from './prepare-exchange.ts';
 import { type ResolvedClientOptions, resolveClientOptions } from './resolve-options.ts';
-import { httpErrorOf, RequestRun, responseOf } from './run-request.ts';
+import { bodyErrorOf, detachResponse, httpErrorOf, RequestRun, responseOf } from './run-request.ts';
 import { type ClientStatus, Counters, describePolicy } from './status.ts';
 
 /** A resilient HTTP client; see {@link createClient}. */
@@ -210,6 +210,7 @@ class SentinelClient implements Client {
           const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
           finish();
           const error = httpErrorOf(response, exchange.request.method, undefined, excerpt);
+          detachResponse(error);
           counters.fail(error);
           trace?.end(undefined, error, run.attempts);
           throw error;
@@ -224,10 +225,18 @@ class SentinelClient implements Client {
         finish();
         const response = responseOf(error);
         if (response !== undefined) {
-          (error as { attempts: number }).attempts = run.attempts;
+          const httpError = error as HttpError;
+          httpError.attempts = run.attempts;
+          // The last response of a retryable status: the caller gets it whole, or the reason it
+          // is not (over maxResponseBytes, cut short), never a truncated body.
+          const bodyError = throwOnHttpError ? undefined : bodyErrorOf(httpError);
+          detachResponse(httpError);
           if (!throwOnHttpError) {
-            trace?.end(response, undefined, run.attempts);
-            return response;
+            if (bodyError === undefined) {
+              trace?.end(response, undefined, run.attempts);
+              return response;
+            }
+            error = bodyError;
           }
         }
         counters.fail(error);

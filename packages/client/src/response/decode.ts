@@ -133,47 +133,72 @@ export async function readExcerpt(stream: Readable, limit: number): Promise<Buff
 /** Bytes of a discarded body read to keep its connection alive; beyond this it is destroyed. */
 export const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
+/** A body read by {@link readKeeping}: what arrived, and why it is incomplete (if it is). */
+export interface KeptBody {
+  /** The whole body, or (with `error`) what arrived before the failure, at most `limit` bytes. */
+  readonly buffer: Buffer;
+  /** `ResponseTooLargeError` past `limit`, or the failure that cut the body short. */
+  readonly error: unknown;
+}
+
 /**
- * Keeps the first `limit` bytes of a body about to be discarded, then releases the connection:
- * an identity-encoded undici body is dumped (read on, up to {@link DRAIN_LIMIT_BYTES}, so the
- * socket goes back to the pool), anything else is destroyed. Never throws.
+ * Reads `stream` to the end, like {@link readAll}, but never rejects: past `limit` bytes (decoded)
+ * it stops with a {@link ResponseTooLargeError} as `error` and releases the connection (an
+ * identity-encoded undici body is dumped, up to {@link DRAIN_LIMIT_BYTES}, so the socket goes back
+ * to the pool; anything else is destroyed); a failure (or `onChunk` throwing) ends it with that
+ * error. For a retryable status: the response may be retried (then it is dropped) or be the one
+ * the caller gets (then a failure is theirs).
  */
-export function keepExcerpt(
+export function readKeeping(
   stream: Readable,
   raw: Readable & { dump?: (options?: { limit: number }) => Promise<void> },
   limit: number,
-): Promise<Buffer> {
-  return new Promise<Buffer>((resolve) => {
+  url: string,
+  onChunk?: () => void,
+): Promise<KeptBody> {
+  return new Promise<KeptBody>((resolve) => {
     const chunks: Buffer[] = [];
     let total = 0;
     let done = false;
-    const finish = (release: boolean) => {
+    const finish = (error: unknown) => {
       if (done) return;
       done = true;
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
-      if (release) {
-        if (stream === raw && typeof raw.dump === 'function') raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(ignore);
-        else discard(stream);
-      }
-      resolve(Buffer.concat(chunks, total).subarray(0, limit));
+      stream.off('close', onClose);
+      resolve({ buffer: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), error });
     };
     const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= limit) {
-        stream.pause();
-        finish(true);
+      try {
+        onChunk?.();
+      } catch (error) {
+        discard(stream);
+        finish(error);
+        return;
       }
+      if (total + chunk.length > limit) {
+        stream.pause();
+        if (stream === raw && typeof raw.dump === 'function') raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(ignore);
+        else discard(stream);
+        finish(new ResponseTooLargeError(url, limit));
+        return;
+      }
+      total += chunk.length;
+      chunks.push(chunk);
     };
-    const onEnd = () => finish(false);
-    const onError = () => {
+    const onEnd = () => finish(undefined);
+    const onError = (error: unknown) => {
       discard(stream);
-      finish(false);
+      finish(isZlibError(error) ? new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error }) : error);
+    };
+    const onClose = () => {
+      // Closed without 'end' and without an error: the body was cut short.
+      if (!stream.readableEnded) finish(Object.assign(new Error('response body closed early'), { code: 'UND_ERR_SOCKET' }));
     };
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }

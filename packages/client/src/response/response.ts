@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Trace } from '../trace/trace.ts';
 import { discard, readAll } from './decode.ts';
 
@@ -44,8 +44,19 @@ export class ClientResponse implements ResponseInit {
   #buffer: Buffer | undefined;
   #stream: Readable | undefined;
   readonly #limit: number;
+  readonly #streamed: boolean;
 
-  constructor(init: ResponseInit, buffer: Buffer | undefined, stream: Readable | undefined, limit: number) {
+  /**
+   * @param streamed - the caller asked for stream mode but the body was read already (a
+   *   retryable status, read whole in case it was retried): `body` is then a stream over it.
+   */
+  constructor(
+    init: ResponseInit,
+    buffer: Buffer | undefined,
+    stream: Readable | undefined,
+    limit: number,
+    streamed = false,
+  ) {
     this.status = init.status;
     this.headers = init.headers;
     this.url = init.url;
@@ -55,6 +66,7 @@ export class ClientResponse implements ResponseInit {
     this.#buffer = buffer;
     this.#stream = stream;
     this.#limit = limit;
+    this.#streamed = streamed;
   }
 
   /** The buffered bytes, or undefined in stream mode (internal). */
@@ -69,6 +81,9 @@ export class ClientResponse implements ResponseInit {
 
   /** The decoded body stream in stream mode; `null` in buffered mode. */
   get body(): Readable | null {
+    if (this.#stream === undefined && this.#streamed && this.#buffer !== undefined) {
+      this.#stream = Readable.from([this.#buffer], { objectMode: false });
+    }
     return this.#stream ?? null;
   }
 

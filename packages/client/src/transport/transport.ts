@@ -4,7 +4,7 @@ import { getHeader, isRedirectStatus, isRetryableStatus, resolveRedirect } from 
 import type { Dispatcher } from 'undici';
 import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
-import { decode, discard, keepExcerpt, parseContentEncoding, readAll } from '../response/decode.ts';
+import { decode, discard, parseContentEncoding, readAll, readKeeping } from '../response/decode.ts';
 import { mapTransportError } from './errors.ts';
 import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
@@ -37,10 +37,12 @@ export interface AttemptResult {
   /** Decoded body stream (stream mode). */
   readonly stream: Readable | undefined;
   readonly headersAt: number;
+  /**
+   * Why `buffer` is not the whole body of a retryable status (too large, cut short): the error
+   * the caller gets if this response is the last one, instead of a truncated body.
+   */
+  readonly bodyError?: unknown;
 }
-
-/** How much of a retryable-status body (a 503 page) is kept; the rest is dropped. */
-export const DISCARDED_BODY_BYTES = 64 * 1024;
 
 function flat(headers: readonly [string, string][]): string[] {
   const out: string[] = [];
@@ -152,6 +154,29 @@ async function send(
       discard(response.body);
       throw error;
     }
+    if (isRetryableStatus(status)) {
+      // Whether this attempt is retried is decided later, by the retry: read the body whole
+      // (within maxResponseBytes), since it may be the response the caller gets. Past the cap, or
+      // cut short, what arrived is kept and the failure saved for the caller in case this is the
+      // last attempt: a huge 503 page must not become a ResponseTooLargeError and stop the retries.
+      const kept = await readKeeping(
+        decoded,
+        response.body,
+        exchange.maxResponseBytes,
+        url.href,
+        watchdog?.activity ?? deadlineCheck(exchange, url.href),
+      );
+      return {
+        status,
+        headers: responseHeaders,
+        url: url.href,
+        redirects,
+        buffer: kept.buffer,
+        stream: undefined,
+        headersAt,
+        bodyError: kept.error === undefined ? undefined : mapBodyError(kept.error, url.href, signal, exchange),
+      };
+    }
     if (exchange.stream) {
       return {
         status,
@@ -160,20 +185,6 @@ async function send(
         redirects,
         buffer: undefined,
         stream: decoded,
-        headersAt,
-      };
-    }
-    if (isRetryableStatus(status)) {
-      // About to be discarded (and retried): keep an excerpt, whatever the size, and release the
-      // socket. A huge 503 body must not turn into ResponseTooLargeError and stop the retries.
-      const excerpt = await keepExcerpt(decoded, response.body, DISCARDED_BODY_BYTES);
-      return {
-        status,
-        headers: responseHeaders,
-        url: url.href,
-        redirects,
-        buffer: excerpt,
-        stream: undefined,
         headersAt,
       };
     }
