@@ -1,10 +1,9 @@
 import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
-import { headerEntries } from '@sentinel/http';
 import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, type HttpError, InvalidRequestError } from '../errors.ts';
 import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
-import { resolveUrl } from '../request/prepare.ts';
+import { headerPairs, resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
 import { RequestTrace } from '../trace/request-trace.ts';
@@ -134,7 +133,8 @@ class SentinelClient implements Client {
 
   request(method: string, url: string | URL, init: RequestOptions = {}): Promise<ClientResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
-    if (init.body instanceof FormData || init.body instanceof Blob) return this.#encoded(method, url, init, init.body);
+    const body = (init as RequestOptions | null)?.body;
+    if (body instanceof FormData || body instanceof Blob) return this.#encoded(method, url, init, body);
     const counters = this.counters;
     counters.requests++;
     const o = this.#o;
@@ -257,7 +257,13 @@ class SentinelClient implements Client {
     const encoded = new Response(body);
     const type = encoded.headers.get('content-type');
     const bytes = new Uint8Array(await encoded.arrayBuffer());
-    const headers = headerEntries(init.headers);
+    let headers: [string, string][];
+    try {
+      checkRequestOptions(init);
+      headers = headerPairs(init.headers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (type !== null && (body instanceof FormData || !headers.some(([name]) => name === 'content-type'))) {
       const kept = headers.filter(([name]) => name !== 'content-type');
       kept.push(['content-type', type]);
@@ -269,9 +275,6 @@ class SentinelClient implements Client {
   #prepare(method: string, url: string | URL, init: RequestOptions): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
     checkRequestOptions(init);
-    if (init.trace !== undefined && typeof init.trace !== 'boolean') {
-      throw new InvalidRequestError('options', 'the trace option must be true or false');
-    }
     const resolved = this.#resolve(url, init.query);
     return prepareExchange(
       this.#o,

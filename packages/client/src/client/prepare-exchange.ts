@@ -3,12 +3,12 @@ import { isIP } from 'node:net';
 import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { InvalidRequestError } from '../errors.ts';
-import { prepareBody, prepareHeaders } from '../request/prepare.ts';
+import { describeType, prepareBody, prepareHeaders } from '../request/prepare.ts';
 import type { Exchange } from '../transport/transport.ts';
 import type { RequestOptions } from './options.ts';
 import { type ResolvedClientOptions, resolveTimeouts } from './resolve-options.ts';
 
-const REQUEST_KEYS = [
+const REQUEST_KEYS = new Set([
   'headers',
   'query',
   'body',
@@ -22,7 +22,7 @@ const REQUEST_KEYS = [
   'maxRedirects',
   'idempotencyKey',
   'trace',
-];
+]);
 
 /** A resolved URL with its origin and request path, computed once. */
 export interface Target {
@@ -57,11 +57,48 @@ export interface PreparedExchange {
   readonly throwOnHttpError: boolean;
 }
 
-/** Throws an {@link InvalidRequestError} for an unknown per-request option (a typo must not pass silently). */
+/**
+ * Throws an {@link InvalidRequestError} for request options that are not an object, an unknown
+ * option (a typo must not pass silently), or an option of the wrong type. `headers`, `query`,
+ * `body`, `json`, `timeouts`, `hedge` and the limits are checked where they are read.
+ */
 export function checkRequestOptions(init: RequestOptions): void {
-  for (const key of Object.keys(init)) {
-    if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+    throw new InvalidRequestError('options', `request options must be an object, not ${describeType(init)}`);
   }
+  for (const key of Object.keys(init)) {
+    if (!REQUEST_KEYS.has(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+  }
+  const { signal, idempotencyKey } = init;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new InvalidRequestError('options', `the signal option must be an AbortSignal, not ${describeType(signal)}`);
+  }
+  flag('stream', init.stream);
+  flag('throwOnHttpError', init.throwOnHttpError);
+  flag('trace', init.trace);
+  if (idempotencyKey !== undefined && typeof idempotencyKey !== 'boolean' && typeof idempotencyKey !== 'string') {
+    throw new InvalidRequestError(
+      'options',
+      `the idempotencyKey option must be true, false or a string, not ${describeType(idempotencyKey)}`,
+    );
+  }
+}
+
+function flag(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InvalidRequestError('options', `the ${name} option must be true or false, not ${describeType(value)}`);
+  }
+}
+
+// Duck-typed, as undici does: an AbortSignal from another realm (or a polyfill) is one too.
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
 }
 
 /**
@@ -97,7 +134,7 @@ export function prepareExchange(
     headers.push([o.idempotencyKeyHeader, key]);
   }
   const timeouts =
-    init.timeouts === undefined ? o.timeouts : resolveTimeouts('request', init.timeouts, o.timeouts, false);
+    init.timeouts === undefined ? o.timeouts : resolveTimeouts('request timeouts', init.timeouts, o.timeouts, false);
   const maxResponseBytes = init.maxResponseBytes ?? o.maxResponseBytes;
   const maxRedirects = init.maxRedirects ?? o.maxRedirects;
   if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {

@@ -293,7 +293,7 @@ export function bodyErrorOf(error: HttpError): unknown {
  * must not keep bodies of up to `maxResponseBytes` alive with them.
  */
 export function detachResponse(error: HttpError): void {
-  const holder = error as unknown as { [RESPONSE]?: ClientResponse; [BODY_ERROR]?: unknown };
+  const holder = error as unknown as { [RESPONSE]?: ClientResponse | undefined; [BODY_ERROR]?: unknown };
   if (holder[RESPONSE] !== undefined) holder[RESPONSE] = undefined;
   if (holder[BODY_ERROR] !== undefined) holder[BODY_ERROR] = undefined;
 }

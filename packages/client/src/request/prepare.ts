@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { forEachHeader, type HeadersInit, hasForbiddenChars, isValidHeaderName, isValidMethod } from '@sentinel/http';
+import { type HeadersInit, hasForbiddenChars, isValidHeaderName, isValidMethod } from '@sentinel/http';
 import { InvalidRequestError } from '../errors.ts';
 
 /** A query string as an object: arrays repeat the key; `undefined` and `null` are skipped. */
@@ -44,9 +44,12 @@ export function resolveUrl(
   baseUrl: URL | undefined,
   input: string | URL,
   allowAbsoluteUrls: boolean,
-  query?: Query,
+  query?: Query | URLSearchParams,
 ): URL {
-  const text = typeof input === 'string' ? input : input.href;
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof URL) text = input.href;
+  else throw new InvalidRequestError('url', `the URL must be a string or a URL, not ${describeType(input)}`);
   // The URL parser silently strips CR, LF and tabs: refuse them before it can.
   if (hasForbiddenChars(text) || text.includes('\t')) {
     throw new InvalidRequestError('url', 'the URL contains CR, LF, NUL or TAB');
@@ -77,14 +80,49 @@ export function resolveUrl(
   if (url.username !== '' || url.password !== '') {
     throw new InvalidRequestError('url', 'credentials in the URL are not sent; use an authorization header');
   }
-  if (query !== undefined) {
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, String(item));
-      else url.searchParams.append(key, String(value));
-    }
-  }
+  if (query !== undefined) appendQuery(url, query);
   return url;
+}
+
+/**
+ * Appends `query` (a plain object, or `URLSearchParams`) to `url`. Values may be strings, numbers,
+ * booleans or bigints, or arrays of them (the key repeats); `undefined` and `null` are skipped.
+ * Anything else (an object, a function, a symbol) is an {@link InvalidRequestError} naming the key:
+ * `String()` of it would send `[object Object]` or run user code.
+ */
+function appendQuery(url: URL, query: Query | URLSearchParams): void {
+  if (query instanceof URLSearchParams) {
+    for (const [key, value] of query) url.searchParams.append(key, value);
+    return;
+  }
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) {
+    throw new InvalidRequestError('query', `the query must be an object or URLSearchParams, not ${describeType(query)}`);
+  }
+  for (const key of Object.keys(query)) {
+    const value: unknown = query[key];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) {
+        if (item !== undefined && item !== null) url.searchParams.append(key, queryValue(key, item));
+      }
+    } else url.searchParams.append(key, queryValue(key, value));
+  }
+}
+
+function queryValue(key: string, value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      throw new InvalidRequestError(
+        'query',
+        `the query value of "${key}" must be a string, number, boolean or bigint (or an array of them), not ${describeType(value)}`,
+      );
+  }
 }
 
 /**
@@ -103,20 +141,112 @@ export function prepareHeaders(
   if (headers === undefined) return defaults as [string, string][];
   const merged = new Map<string, string>(defaults);
   const seen = new Set<string>();
-  forEachHeader(headers, (rawName, value) => {
-    if (!isValidHeaderName(rawName)) {
-      throw new InvalidRequestError('header-name', `invalid header name ${JSON.stringify(rawName)}`);
-    }
-    if (hasForbiddenChars(value)) {
-      throw new InvalidRequestError('header-value', `the value of header "${rawName}" contains CR, LF or NUL`);
-    }
-    const name = rawName.toLowerCase();
+  forEachHeaderValue(headers, (name, value) => {
     // Within one headers object repeated names combine; over the defaults they replace.
     const previous = seen.has(name) ? merged.get(name) : undefined;
     merged.set(name, previous === undefined ? value : `${previous}, ${value}`);
     seen.add(name);
   });
   return [...merged];
+}
+
+/** `headers` of any shape as validated `[name, value]` pairs with lower-case names, in order. */
+export function headerPairs(headers: HeadersInit | undefined): [string, string][] {
+  const pairs: [string, string][] = [];
+  forEachHeaderValue(headers, (name, value) => {
+    pairs.push([name, value]);
+  });
+  return pairs;
+}
+
+function isHeadersLike(value: object): value is { forEach(fn: (value: unknown, name: unknown) => void): void } {
+  return (
+    typeof (value as { get?: unknown }).get === 'function' &&
+    typeof (value as { forEach?: unknown }).forEach === 'function' &&
+    !(value instanceof Map)
+  );
+}
+
+/**
+ * Calls `visit(lowerCaseName, value)` for every header of `headers` (a plain object, pairs, a
+ * `Map`, a `Headers`), as JavaScript users write them: a value that is not a string (a number,
+ * an object) is converted with `String()`, array values are joined with `", "`, `undefined` and
+ * `null` are skipped. Names and the converted values are validated: anything refused (a name
+ * that is not a token, CR/LF/NUL in a value, a value whose conversion throws, a malformed pair)
+ * is an {@link InvalidRequestError} naming the header.
+ */
+function forEachHeaderValue(headers: HeadersInit | undefined, visit: (name: string, value: string) => void): void {
+  if (headers === undefined || headers === null) return;
+  if (typeof headers !== 'object') {
+    throw new InvalidRequestError(
+      'headers',
+      `headers must be an object, an array of [name, value] pairs, a Map or a Headers, not ${describeType(headers)}`,
+    );
+  }
+  const one = (name: unknown, value: unknown) => {
+    if (typeof name !== 'string' || !isValidHeaderName(name)) {
+      throw new InvalidRequestError(
+        'header-name',
+        `invalid header name ${typeof name === 'string' ? JSON.stringify(name) : describeType(name)}`,
+      );
+    }
+    const text = headerValue(name, value);
+    if (text !== undefined) visit(name.toLowerCase(), text);
+  };
+  if (isHeadersLike(headers)) {
+    headers.forEach((value, name) => one(name, value));
+    return;
+  }
+  if (headers instanceof Map || Symbol.iterator in headers) {
+    for (const entry of headers as Iterable<unknown>) {
+      if (!Array.isArray(entry) || entry.length !== 2) {
+        throw new InvalidRequestError('headers', 'header pairs must be [name, value] arrays');
+      }
+      one(entry[0], entry[1]);
+    }
+    return;
+  }
+  for (const name of Object.keys(headers)) one(name, (headers as Record<string, unknown>)[name]);
+}
+
+/** A header value as text, `undefined` to skip it; see {@link forEachHeaderValue}. */
+function headerValue(name: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    text = '';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined || item === null) {
+        throw new InvalidRequestError('header-value', `the value of header "${name}" holds ${String(item)}`);
+      }
+      text += (i === 0 ? '' : ', ') + (typeof item === 'string' ? item : coerce(name, item));
+    }
+  } else text = coerce(name, value);
+  if (hasForbiddenChars(text)) {
+    throw new InvalidRequestError('header-value', `the value of header "${name}" contains CR, LF or NUL`);
+  }
+  return text;
+}
+
+function coerce(name: string, value: unknown): string {
+  try {
+    return String(value);
+  } catch (cause) {
+    throw Object.assign(
+      new InvalidRequestError('header-value', `the value of header "${name}" cannot be converted to a string`),
+      { cause },
+    );
+  }
+}
+
+/** `number`, `object`, `null`, `array`: what a wrong value is, for messages (never its text). */
+export function describeType(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
@@ -135,7 +265,16 @@ export function prepareBody(
   };
   if (hasJson) {
     if (body !== undefined) throw new InvalidRequestError('body', 'give either "body" or "json", not both');
-    const text = JSON.stringify(json);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(json);
+    } catch (cause) {
+      // A BigInt, a cycle, a toJSON that throws.
+      throw Object.assign(
+        new InvalidRequestError('body', `the "json" value is not serializable: ${(cause as Error)?.message}`),
+        { cause },
+      );
+    }
     if (text === undefined) throw new InvalidRequestError('body', 'the "json" value is not serializable');
     setType('application/json');
     return { body: text, replayable: true };
@@ -156,5 +295,8 @@ export function prepareBody(
     throw new InvalidRequestError('body', 'FormData and Blob bodies must be encoded first');
   }
   if (body instanceof Readable || isAsyncIterable(body)) return { body, replayable: false };
-  throw new InvalidRequestError('body', 'unsupported body type');
+  throw new InvalidRequestError(
+    'body',
+    `unsupported body type (${describeType(body)}): give a string, bytes, ArrayBuffer, URLSearchParams, FormData, Blob, Readable or async iterable, or use "json"`,
+  );
 }
