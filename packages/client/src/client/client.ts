@@ -186,6 +186,7 @@ class SentinelClient implements Client {
       readContextSignal: o.policies.length > 0 || hedge !== undefined,
       start,
       trace,
+      noteAttempts: hedge !== undefined && trace !== undefined,
     });
     let policy: Policy;
     try {

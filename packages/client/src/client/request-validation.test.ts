@@ -134,7 +134,7 @@ describe('other request fields, as a user may get them wrong', () => {
 
   it('timeouts of the wrong type: a ConfigError naming the option, nothing sent', async () => {
     for (const timeouts of [5, { totalMs: 'soon' }, { connectMs: 5 }] as RequestOptions['timeouts'][]) {
-      const error = await caught(client.get('/x', { timeouts }));
+      const error = await caught(client.get('/x', { timeouts: timeouts as never }));
       expect(isConfigError(error)).toBe(true);
       expect((error as Error).message).toMatch(/timeouts/);
     }

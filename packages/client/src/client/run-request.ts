@@ -1,6 +1,7 @@
 import { type Decision, type ExecutionContext, isNonRetryable, markNonRetryable } from '@sentinel/core';
 import { isRetryableStatus } from '@sentinel/http';
 import { ClientClosedError, HttpError, isHttpError, RequestTimeoutError, UnsafeRetryError } from '../errors.ts';
+import { noteAttempt } from '../policies/hedge-trace.ts';
 import { applyLimiterHints, retryAfterMsOf } from '../policies/hints.ts';
 import { BUFFERED, ClientResponse } from '../response/response.ts';
 import type { RequestTrace } from '../trace/request-trace.ts';
@@ -35,6 +36,8 @@ export interface RequestScope {
   readonly start: number;
   /** Set when the request is traced or observed (see RequestTrace). */
   readonly trace: RequestTrace | undefined;
+  /** A traced hedged request: note which context each attempt runs in (see hedge-trace). */
+  readonly noteAttempts: boolean;
 }
 
 // The buffered response behind an HttpError, for `throwOnHttpError: false`, and why its body is
@@ -74,6 +77,7 @@ export class RequestRun {
     this.attempts++;
     scope.counters.attempts++;
     const attempt = this.attempts;
+    if (scope.noteAttempts) noteAttempt(ctx, attempt);
     const trace = scope.trace;
     // Past the total deadline the transport fails before sending: the trace must not say "sent".
     if (trace?.keeps === true && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));

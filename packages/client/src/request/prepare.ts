@@ -96,7 +96,10 @@ function appendQuery(url: URL, query: Query | URLSearchParams): void {
     return;
   }
   if (typeof query !== 'object' || query === null || Array.isArray(query)) {
-    throw new InvalidRequestError('query', `the query must be an object or URLSearchParams, not ${describeType(query)}`);
+    throw new InvalidRequestError(
+      'query',
+      `the query must be an object or URLSearchParams, not ${describeType(query)}`,
+    );
   }
   for (const key of Object.keys(query)) {
     const value: unknown = query[key];

@@ -190,11 +190,14 @@ export function readKeeping(
     const onEnd = () => finish(undefined);
     const onError = (error: unknown) => {
       discard(stream);
-      finish(isZlibError(error) ? new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error }) : error);
+      finish(
+        isZlibError(error) ? new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error }) : error,
+      );
     };
     const onClose = () => {
       // Closed without 'end' and without an error: the body was cut short.
-      if (!stream.readableEnded) finish(Object.assign(new Error('response body closed early'), { code: 'UND_ERR_SOCKET' }));
+      if (!stream.readableEnded)
+        finish(Object.assign(new Error('response body closed early'), { code: 'UND_ERR_SOCKET' }));
     };
     stream.on('data', onData);
     stream.on('end', onEnd);
