@@ -197,7 +197,9 @@ function forEachHeaderValue(headers: HeadersInit | undefined, visit: (name: stri
     if (text !== undefined) visit(name.toLowerCase(), text);
   };
   if (isHeadersLike(headers)) {
-    headers.forEach((value, name) => one(name, value));
+    headers.forEach((value, name) => {
+      one(name, value);
+    });
     return;
   }
   if (headers instanceof Map || Symbol.iterator in headers) {
