@@ -31,6 +31,26 @@ export interface Target {
   readonly path: string;
 }
 
+interface MethodInfo {
+  readonly upper: string;
+  readonly idempotent: boolean;
+}
+
+// Clients send a handful of methods: upper-cased and classified once each (bounded). Validity is
+// still checked by prepareHeaders on every request.
+const methods = new Map<string, MethodInfo>();
+
+function methodInfo(method: string): MethodInfo {
+  let info = methods.get(method);
+  if (info === undefined) {
+    const upper = method.toUpperCase();
+    info = { upper, idempotent: isIdempotentMethod(upper) };
+    if (methods.size >= 64) methods.clear();
+    methods.set(method, info);
+  }
+  return info;
+}
+
 const literalOrigins = new Map<string, boolean>();
 
 /** Whether `origin`'s host is an IP address (cached, bounded). */
@@ -107,14 +127,15 @@ function isAbortSignal(value: unknown): value is AbortSignal {
  */
 export function prepareExchange(
   o: ResolvedClientOptions,
-  upper: string,
+  method: string,
   init: RequestOptions,
   resolved: Target,
   dispatcher: Dispatcher,
-  flatDefaults: () => string[],
+  flatDefaults: string[],
+  now: number,
 ): PreparedExchange {
   const opts = init as RequestOptions & Record<string, unknown>;
-
+  const { upper, idempotent } = methodInfo(method);
   let headers = prepareHeaders(upper, o.headers, init.headers);
   const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
   const hasJson = 'json' in opts;
@@ -150,7 +171,7 @@ export function prepareExchange(
       origin: resolved.origin,
       path: resolved.path,
       headers,
-      flatHeaders: headers === o.headers ? flatDefaults() : undefined,
+      flatHeaders: headers === o.headers ? flatDefaults : undefined,
       body,
       replayable,
     },
@@ -160,7 +181,7 @@ export function prepareExchange(
     headersMs: timeouts.headersMs,
     bodyIdleMs: timeouts.bodyIdleMs,
     totalMs: timeouts.totalMs,
-    deadline: o.clock.now() + timeouts.totalMs,
+    deadline: now + timeouts.totalMs,
     maxResponseBytes,
     maxRedirects,
     allowHttpsToHttp: o.allowHttpsToHttp,
@@ -169,7 +190,7 @@ export function prepareExchange(
   };
   return {
     exchange,
-    repeatable: replayable && (isIdempotentMethod(upper) || key !== undefined),
+    repeatable: replayable && (idempotent || key !== undefined),
     throwOnHttpError: init.throwOnHttpError ?? o.throwOnHttpError,
   };
 }

@@ -59,6 +59,7 @@ export class RequestRun {
   readonly #scope: RequestScope;
   attempts = 0;
   #maybeSent = false;
+  #finished = false;
   #info: RequestInfo | undefined;
 
   constructor(scope: RequestScope) {
@@ -100,6 +101,15 @@ export class RequestRun {
       },
     );
   };
+
+  /** The logical request is over (its response handed over, or its body closed): counted once. */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const counters = this.#scope.counters;
+    counters.inFlight--;
+    if (this.attempts > 0) counters.attempted++;
+  }
 
   /** The request's identity in diagnostics messages, the same object in each. */
   #requestInfo(): RequestInfo {

@@ -258,6 +258,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
+const NO_BODY: Pick<PreparedRequest, 'body' | 'replayable'> = Object.freeze({ body: null, replayable: true });
+
 /** Encodes the body and sets its content-type (unless given). */
 export function prepareBody(
   headers: [string, string][],
@@ -284,7 +286,7 @@ export function prepareBody(
     setType('application/json');
     return { body: text, replayable: true };
   }
-  if (body === undefined || body === null) return { body: null, replayable: true };
+  if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') {
     setType('text/plain;charset=UTF-8');
     return { body, replayable: true };

@@ -1,6 +1,25 @@
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { ResponseDecodeError, ResponseTooLargeError } from '../errors.ts';
+import type { Clock } from '@sentinel/core';
+import { RequestTimeoutError, ResponseDecodeError, ResponseTooLargeError } from '../errors.ts';
+
+/**
+ * A total deadline checked as body chunks arrive (without a watchdog): a body that trickles past
+ * it fails at the next chunk, one that stalls fails at the body idle timeout. No timer per request.
+ */
+export interface BodyDeadline {
+  readonly clock: Clock;
+  /** Clock time at which the total deadline passes. */
+  readonly deadline: number;
+  readonly totalMs: number;
+}
+
+function pastDeadline(deadline: BodyDeadline | undefined, url: string): RequestTimeoutError | undefined {
+  if (deadline === undefined || deadline.clock.now() <= deadline.deadline) return undefined;
+  return new RequestTimeoutError('total', deadline.totalMs, url);
+}
+
+const NO_ENCODINGS: readonly string[] = Object.freeze([]);
 
 const ignore = () => {};
 
@@ -17,8 +36,8 @@ export function discard(stream: Readable): void {
 export const MAX_ENCODINGS = 5;
 
 /** The codings listed in `Content-Encoding`, in the order they were applied; `identity` is dropped. */
-export function parseContentEncoding(header: string | string[] | undefined): string[] {
-  if (header === undefined) return [];
+export function parseContentEncoding(header: string | string[] | undefined): readonly string[] {
+  if (header === undefined) return NO_ENCODINGS;
   const text = Array.isArray(header) ? header.join(',') : header;
   return text
     .split(',')
@@ -60,10 +79,17 @@ function isZlibError(error: unknown): boolean {
 /**
  * Reads `stream` to the end into one buffer, failing with a {@link ResponseTooLargeError} as
  * soon as more than `limit` bytes (decoded) arrive: a gzip bomb is stopped at the cap, not
- * inflated first. `onChunk` may throw to stop reading (a deadline). The stream is destroyed on
- * any failure. Events rather than an async iterator: measurably cheaper per response.
+ * inflated first. `onChunk` may throw to stop reading (a watchdog); past `deadline` reading stops
+ * with a total timeout. The stream is destroyed on any failure. Events rather than an async
+ * iterator: measurably cheaper per response.
  */
-export function readAll(stream: Readable, limit: number, url: string, onChunk?: () => void): Promise<Buffer> {
+export function readAll(
+  stream: Readable,
+  limit: number,
+  url: string,
+  onChunk?: () => void,
+  deadline?: BodyDeadline,
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -79,6 +105,11 @@ export function readAll(stream: Readable, limit: number, url: string, onChunk?: 
         onChunk?.();
       } catch (error) {
         fail(error);
+        return;
+      }
+      const late = pastDeadline(deadline, url);
+      if (late !== undefined) {
+        fail(late);
         return;
       }
       total += chunk.length;
@@ -155,6 +186,7 @@ export function readKeeping(
   limit: number,
   url: string,
   onChunk?: () => void,
+  deadline?: BodyDeadline,
 ): Promise<KeptBody> {
   return new Promise<KeptBody>((resolve) => {
     const chunks: Buffer[] = [];
@@ -170,11 +202,16 @@ export function readKeeping(
       resolve({ buffer: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), error });
     };
     const onData = (chunk: Buffer) => {
+      let late: unknown;
       try {
         onChunk?.();
       } catch (error) {
+        late = error;
+      }
+      late ??= pastDeadline(deadline, url);
+      if (late !== undefined) {
         discard(stream);
-        finish(error);
+        finish(late);
         return;
       }
       if (total + chunk.length > limit) {

@@ -88,19 +88,26 @@ export class ClientResponse implements ResponseInit {
   }
 
   /** The body as bytes. */
-  async bytes(): Promise<Uint8Array> {
-    if (this.#buffer === undefined) {
-      const stream = this.#stream;
-      if (stream === undefined) return new Uint8Array(0);
-      if (stream.readableEnded || stream.destroyed) throw new TypeError('the response body was already consumed');
-      this.#buffer = await readAll(stream, this.#limit, this.url);
-    }
+  bytes(): Promise<Uint8Array> {
+    // Buffered (the common case): no async function, no extra promise per response.
+    const buffer = this.#buffer;
+    if (buffer !== undefined) return Promise.resolve(buffer);
+    return this.#read();
+  }
+
+  async #read(): Promise<Uint8Array> {
+    const stream = this.#stream;
+    if (stream === undefined) return new Uint8Array(0);
+    if (stream.readableEnded || stream.destroyed) throw new TypeError('the response body was already consumed');
+    this.#buffer = await readAll(stream, this.#limit, this.url);
     return this.#buffer;
   }
 
   /** The body as UTF-8 text. */
-  async text(): Promise<string> {
-    return decoder.decode(await this.bytes());
+  text(): Promise<string> {
+    const buffer = this.#buffer;
+    if (buffer !== undefined) return Promise.resolve(decoder.decode(buffer));
+    return this.#read().then((bytes) => decoder.decode(bytes));
   }
 
   /** The body parsed as JSON. The type parameter is an assertion, not a validation. */

@@ -55,16 +55,22 @@ function flat(headers: readonly [string, string][]): string[] {
  * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
  * the pool. Phase timeouts under a second get a precise {@link Watchdog}.
  */
-export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefined): Promise<AttemptResult> {
-  const left = exchange.deadline - exchange.clock.now();
-  if (left <= 0) throw new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href);
+export function sendOnce(exchange: Exchange, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  const now = exchange.clock.now();
+  const left = exchange.deadline - now;
+  if (left <= 0) return Promise.reject(new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href));
   const precise =
     exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS || left < PRECISE_BELOW_MS;
-  if (!precise) return send(exchange, signal, undefined);
+  // The common case: no watchdog, and no async wrapper around send's own promise.
+  if (!precise) return send(exchange, signal, undefined, now);
+  return watched(exchange, signal, now);
+}
+
+async function watched(exchange: Exchange, signal: AbortSignal | undefined, now: number): Promise<AttemptResult> {
   const watchdog = new Watchdog(exchange, signal);
   let result: AttemptResult;
   try {
-    result = await send(exchange, watchdog.signal, watchdog);
+    result = await send(exchange, watchdog.signal, watchdog, now);
   } catch (error) {
     watchdog.done();
     throw error;
@@ -79,20 +85,25 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefin
   return result;
 }
 
+// Shared by every response that followed no redirect; frozen, so no caller can add to it.
+const NO_REDIRECTS = Object.freeze([]) as unknown as string[];
+
 async function send(
   exchange: Exchange,
   signal: AbortSignal | undefined,
   watchdog: Watchdog | undefined,
+  now: number,
 ): Promise<AttemptResult> {
   const { request, dispatcher, clock } = exchange;
   let method = request.method;
   let url = request.url;
   let headers = request.headers;
   let body = request.body;
-  const redirects: string[] = [];
-  const seen = new Set<string>();
+  // Made on the first redirect: most requests follow none.
+  let redirects = NO_REDIRECTS;
+  let seen: Set<string> | undefined;
   for (;;) {
-    const remaining = exchange.deadline - clock.now();
+    const remaining = exchange.deadline - (redirects === NO_REDIRECTS ? now : clock.now());
     if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, url.href);
     const headersMs = Math.min(exchange.headersMs, remaining);
     watchdog?.restart();
@@ -137,8 +148,10 @@ async function send(
         throw new RedirectError('body-not-replayable', url.href);
       }
       const key = `${decision.method} ${decision.url.href}`;
+      seen ??= new Set();
       if (seen.has(key) || decision.url.href === url.href) throw new RedirectError('redirect-loop', url.href);
       seen.add(key);
+      if (redirects === NO_REDIRECTS) redirects = [];
       redirects.push(decision.url.href);
       method = decision.method;
       url = decision.url;
@@ -164,7 +177,8 @@ async function send(
         response.body,
         exchange.maxResponseBytes,
         url.href,
-        watchdog?.activity ?? deadlineCheck(exchange, url.href),
+        watchdog?.activity,
+        watchdog ? undefined : exchange,
       );
       return {
         status,
@@ -197,28 +211,12 @@ async function send(
         discard(decoded);
         throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
       }
-      buffer = await readAll(
-        decoded,
-        exchange.maxResponseBytes,
-        url.href,
-        watchdog?.activity ?? deadlineCheck(exchange, url.href),
-      );
+      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href, watchdog?.activity, watchdog ? undefined : exchange);
     } catch (error) {
       throw mapBodyError(error, url.href, signal, exchange);
     }
     return { status, headers: responseHeaders, url: url.href, redirects, buffer, stream: undefined, headersAt };
   }
-}
-
-/**
- * Without a watchdog the total deadline is checked as body chunks arrive: a body that trickles
- * past the deadline fails at the next chunk, and one that stalls fails at the body idle timeout.
- * No timer per request, which keeps the common case as cheap as a bare undici call.
- */
-function deadlineCheck(exchange: Exchange, url: string): () => void {
-  return () => {
-    if (exchange.clock.now() > exchange.deadline) throw new RequestTimeoutError('total', exchange.totalMs, url);
-  };
 }
 
 function mapBodyError(error: unknown, url: string, signal: AbortSignal | undefined, exchange: Exchange): unknown {
