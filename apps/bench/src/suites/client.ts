@@ -15,8 +15,15 @@
  * (A/A: how far two runs of the same code drift in this run), and an undici `Agent` sending what
  * the client sends by default (its `accept-encoding` header and explicit timeouts), which is the
  * floor the client stands on before any code of its own runs.
+ *
+ * The goal rows (full stack CPU per request ≤ 1.10× raw `Pool.request` at concurrency 64 and 1)
+ * are then measured again with `pairedCpu` (A-B-B-A per round, median of per-round ratios), which
+ * holds up on a shared machine whose load swings within a run. `SENTINEL_BENCH_CLIENT_BEFORE=<path
+ * to another build's index.js>` adds that build's full stack as a row (a before/after comparison
+ * in one run).
  */
 import { Agent as HttpAgent } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { createClient } from '@sentinel/client';
@@ -26,6 +33,7 @@ import got from 'got';
 import ky from 'ky';
 import { Agent, Client, type Dispatcher, Pool, request as undiciRequest } from 'undici';
 import type { AsyncCase, Reporter } from '../harness.ts';
+import { pairedCpu } from '../paired-cpu.ts';
 import { spawnServer } from '../servers/spawn.ts';
 
 export default async function clientSuite(report: Reporter): Promise<void> {
@@ -46,14 +54,22 @@ export default async function clientSuite(report: Reporter): Promise<void> {
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
   };
-  const bare = createClient({ baseUrl: origin, connections: CONNECTIONS });
-  const full = createClient({
+  const fullOptions = (): Parameters<typeof createClient>[0] => ({
     baseUrl: origin,
     connections: CONNECTIONS,
     retry: retry({ maxAttempts: 3, backoff: constant(10) }),
     breaker: () => circuitBreaker({ trigger: consecutive({ threshold: 5 }), halfOpenAfter: 1_000 }),
     rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 1e9, refillPerSecond: 1e9 }) }),
   });
+  const bare = createClient({ baseUrl: origin, connections: CONNECTIONS });
+  const full = createClient(fullOptions());
+  const beforePath = process.env.SENTINEL_BENCH_CLIENT_BEFORE;
+  const before =
+    beforePath === undefined || beforePath === ''
+      ? undefined
+      : ((await import(pathToFileURL(beforePath).href)) as { createClient: typeof createClient }).createClient(
+          fullOptions(),
+        );
   const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS });
   const axiosClient = axios.create({ httpAgent: keepAlive });
   const gotClient = got.extend({ agent: { http: keepAlive }, retry: { limit: 0 } });
@@ -94,8 +110,25 @@ export default async function clientSuite(report: Reporter): Promise<void> {
       warmup: 500,
       concurrency: 64,
     });
+    const goal = cases.filter((c) => /A\/A|Agent\.request|sentinel/.test(c.name));
+    if (before !== undefined) {
+      goal.push({
+        name: `sentinel full stack, build at ${beforePath}`,
+        fn: () => before.get('/items').then((r) => r.text()),
+      });
+    }
+    const print = (text: string) => console.log(text);
+    await pairedCpu(print, 'CPU per request, paired with Pool.request, concurrency 64', baseline, goal, {
+      rounds: 11,
+      iterations: 1_000,
+      concurrency: 64,
+    });
+    await pairedCpu(print, 'CPU per request, paired with Pool.request, concurrency 1', baseline, goal, {
+      rounds: 11,
+      iterations: 300,
+    });
   } finally {
-    await Promise.all([pool.close(), control.close(), agent.close(), bare.close(), full.close()]);
+    await Promise.all([pool.close(), control.close(), agent.close(), bare.close(), full.close(), before?.close()]);
     keepAlive.destroy();
     await server.close();
   }

@@ -113,7 +113,8 @@ async function send(
         origin: url === request.url ? request.origin : url.origin,
         path: url === request.url ? request.path : `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
-        headers: headers === request.headers && request.flatHeaders !== undefined ? request.flatHeaders : flat(headers),
+        // The request's own headers are flattened once per request, not once per attempt.
+        headers: headers === request.headers ? (request.flatHeaders ??= flat(headers)) : flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
         signal,
         // With a watchdog, undici's coarse timers only back it up.
