@@ -39,7 +39,6 @@ export interface Client {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const NO_SIGNAL: ExecuteOptions = Object.freeze({});
 // The options of a request given none: shared, so such a request allocates no options object.
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 // The context of the one attempt of a client without policies: nothing reads its signal (the
@@ -209,11 +208,13 @@ class SentinelClient implements Client {
     let attempted: Promise<ClientResponse>;
     if (policy === undefined) attempted = run.attempt(ONLY_ATTEMPT);
     else {
-      const root: ExecuteOptions =
+      // No options at all when there is nothing to pass: policies then take their cheapest path
+      // (a retry makes a plain scope with no parent to watch or unlink from).
+      const root: ExecuteOptions | undefined =
         trace !== undefined
           ? { signal: caller, onDecision: trace.onDecision }
           : caller === undefined
-            ? NO_SIGNAL
+            ? undefined
             : { signal: caller };
       attempted = policy.execute(run.attempt, root);
     }
