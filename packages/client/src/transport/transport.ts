@@ -44,6 +44,12 @@ export interface AttemptResult {
   readonly bodyError?: unknown;
 }
 
+// The request's own headers, flattened for undici once per request, not once per attempt.
+function flatOf(request: PreparedRequest): string[] {
+  if (request.flatHeaders === undefined) request.flatHeaders = flat(request.headers);
+  return request.flatHeaders;
+}
+
 function flat(headers: readonly [string, string][]): string[] {
   const out: string[] = [];
   for (const [name, value] of headers) out.push(name, value);
@@ -113,8 +119,7 @@ async function send(
         origin: url === request.url ? request.origin : url.origin,
         path: url === request.url ? request.path : `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
-        // The request's own headers are flattened once per request, not once per attempt.
-        headers: headers === request.headers ? (request.flatHeaders ??= flat(headers)) : flat(headers),
+        headers: headers === request.headers ? flatOf(request) : flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
         signal,
         // With a watchdog, undici's coarse timers only back it up.
@@ -212,7 +217,13 @@ async function send(
         discard(decoded);
         throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
       }
-      buffer = await readAll(decoded, exchange.maxResponseBytes, url.href, watchdog?.activity, watchdog ? undefined : exchange);
+      buffer = await readAll(
+        decoded,
+        exchange.maxResponseBytes,
+        url.href,
+        watchdog?.activity,
+        watchdog ? undefined : exchange,
+      );
     } catch (error) {
       throw mapBodyError(error, url.href, signal, exchange);
     }
