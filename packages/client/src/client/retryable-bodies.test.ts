@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError, isHttpError, isResponseTooLargeError } from '../errors.ts';
 import { simpleRetry } from '../test-support/policies.ts';
 import { type Client, createClient } from './client.ts';
+import { responseOf } from './run-request.ts';
 
 // A 1 MiB error page whose bytes say where they are: a cut or a shuffle shows in the comparison.
 const MIB = 1024 * 1024;
@@ -73,6 +74,8 @@ describe('the last response of a retryable status comes whole (regression: cut t
       });
       expect((error as HttpError).headers['x-page']).toBe('error');
       expect((error as HttpError).bodyExcerpt).toBe(PAGE.slice(0, 1024));
+      // What it documents, and no more: a caller keeping errors keeps no 1 MiB bodies with them.
+      expect(responseOf(error)).toBeUndefined();
     });
 
     it(`throwOnHttpError: true, ${maxAttempts} attempt(s), body over maxResponseBytes: still the HttpError with its excerpt`, async () => {
