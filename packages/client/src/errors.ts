@@ -81,7 +81,10 @@ named(ResponseDecodeError, 'ResponseDecodeError');
 
 /** The request was refused before any byte was sent: CR/LF/NUL in a header, method or path, a bad URL. */
 export class InvalidRequestError extends SentinelError<'SENTINEL_INVALID_REQUEST'> {
-  /** What was refused: `'method'`, `'url'`, `'header-name'`, `'header-value'`, `'body'`. */
+  /**
+   * What was refused: `'method'`, `'url'`, `'query'`, `'headers'` (their shape), `'header-name'`,
+   * `'header-value'`, `'body'`, `'options'` (another request option).
+   */
   readonly part: string;
 
   constructor(part: string, message: string) {

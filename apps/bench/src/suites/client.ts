@@ -7,8 +7,23 @@
  * the table shows the median over rounds of the per-request time, with its ratio to raw
  * undici `Pool.request`. Throughput ratio = 1 / time ratio ("≥ 0.90× raw undici" means a time
  * ratio ≤ 1.11).
+ *
+ * CPU per request is `process.cpuUsage()` (user + system) of this process over a round, divided
+ * by its requests. The server runs in its own process, so none of its work is counted: what is
+ * left is the client side only (undici, the client and its policies, the socket system calls, GC).
+ * Two control rows make the ratios readable on a busy machine: a second, identical `Pool`
+ * (A/A: how far two runs of the same code drift in this run), and an undici `Agent` sending what
+ * the client sends by default (its `accept-encoding` header and explicit timeouts), which is the
+ * floor the client stands on before any code of its own runs.
+ *
+ * The goal rows (full stack CPU per request ≤ 1.10× raw `Pool.request` at concurrency 64 and 1)
+ * are then measured again with `pairedCpu` (A-B-B-A per round, median of per-round ratios), which
+ * holds up on a shared machine whose load swings within a run. `SENTINEL_BENCH_CLIENT_BEFORE=<path
+ * to another build's index.js>` adds that build's full stack as a row (a before/after comparison
+ * in one run).
  */
 import { Agent as HttpAgent } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
 import { createClient } from '@sentinel/client';
@@ -16,8 +31,9 @@ import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
 import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
-import { Client, Pool, request as undiciRequest } from 'undici';
+import { Agent, Client, type Dispatcher, Pool, request as undiciRequest } from 'undici';
 import type { AsyncCase, Reporter } from '../harness.ts';
+import { pairedCpu } from '../paired-cpu.ts';
 import { spawnServer } from '../servers/spawn.ts';
 
 export default async function clientSuite(report: Reporter): Promise<void> {
@@ -27,14 +43,33 @@ export default async function clientSuite(report: Reporter): Promise<void> {
   const CONNECTIONS = 64;
 
   const pool = new Pool(origin, { connections: CONNECTIONS });
-  const bare = createClient({ baseUrl: origin, connections: CONNECTIONS });
-  const full = createClient({
+  const control = new Pool(origin, { connections: CONNECTIONS });
+  const agent = new Agent({ connections: CONNECTIONS });
+  // What the client hands undici for a GET with default options.
+  const clientLike: Dispatcher.RequestOptions = {
+    origin,
+    path: '/items',
+    method: 'GET',
+    headers: ['accept-encoding', 'gzip, deflate, br'],
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  };
+  const fullOptions = (): Parameters<typeof createClient>[0] => ({
     baseUrl: origin,
     connections: CONNECTIONS,
     retry: retry({ maxAttempts: 3, backoff: constant(10) }),
     breaker: () => circuitBreaker({ trigger: consecutive({ threshold: 5 }), halfOpenAfter: 1_000 }),
     rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 1e9, refillPerSecond: 1e9 }) }),
   });
+  const bare = createClient({ baseUrl: origin, connections: CONNECTIONS });
+  const full = createClient(fullOptions());
+  const beforePath = process.env.SENTINEL_BENCH_CLIENT_BEFORE;
+  const before =
+    beforePath === undefined || beforePath === ''
+      ? undefined
+      : ((await import(pathToFileURL(beforePath).href)) as { createClient: typeof createClient }).createClient(
+          fullOptions(),
+        );
   const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS });
   const axiosClient = axios.create({ httpAgent: keepAlive });
   const gotClient = got.extend({ agent: { http: keepAlive }, retry: { limit: 0 } });
@@ -44,6 +79,14 @@ export default async function clientSuite(report: Reporter): Promise<void> {
     {
       name: 'undici Pool.request',
       fn: () => pool.request({ path: '/items', method: 'GET' }).then((r) => r.body.text()),
+    },
+    {
+      name: 'undici Pool.request, a second Pool (A/A control)',
+      fn: () => control.request({ path: '/items', method: 'GET' }).then((r) => r.body.text()),
+    },
+    {
+      name: "undici Agent.request with the client's header and timeouts",
+      fn: () => agent.request(clientLike).then((r) => r.body.text()),
     },
     { name: 'sentinel full stack (retry + breaker + bucket)', fn: () => full.get('/items').then((r) => r.text()) },
     { name: 'sentinel, no policies', fn: () => bare.get('/items').then((r) => r.text()) },
@@ -67,8 +110,25 @@ export default async function clientSuite(report: Reporter): Promise<void> {
       warmup: 500,
       concurrency: 64,
     });
+    const goal = cases.filter((c) => /A\/A|Agent\.request|sentinel/.test(c.name));
+    if (before !== undefined) {
+      goal.push({
+        name: `sentinel full stack, build at ${beforePath}`,
+        fn: () => before.get('/items').then((r) => r.text()),
+      });
+    }
+    const print = (text: string) => console.log(text);
+    await pairedCpu(print, 'CPU per request, paired with Pool.request, concurrency 64', baseline, goal, {
+      rounds: 11,
+      iterations: 1_000,
+      concurrency: 64,
+    });
+    await pairedCpu(print, 'CPU per request, paired with Pool.request, concurrency 1', baseline, goal, {
+      rounds: 11,
+      iterations: 300,
+    });
   } finally {
-    await Promise.all([pool.close(), bare.close(), full.close()]);
+    await Promise.all([pool.close(), control.close(), agent.close(), bare.close(), full.close(), before?.close()]);
     keepAlive.destroy();
     await server.close();
   }

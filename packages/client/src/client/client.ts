@@ -1,10 +1,9 @@
-import { type ExecuteOptions, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
-import { headerEntries } from '@sentinel/http';
+import { type ExecuteOptions, type ExecutionContext, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
 import { Agent, type Dispatcher, interceptors } from 'undici';
-import { ClientClosedError, InvalidRequestError } from '../errors.ts';
+import { ClientClosedError, type HttpError, InvalidRequestError } from '../errors.ts';
 import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
-import { resolveUrl } from '../request/prepare.ts';
+import { headerPairs, resolveUrl } from '../request/prepare.ts';
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
 import { RequestTrace } from '../trace/request-trace.ts';
@@ -20,7 +19,7 @@ import {
   target,
 } from './prepare-exchange.ts';
 import { type ResolvedClientOptions, resolveClientOptions } from './resolve-options.ts';
-import { httpErrorOf, RequestRun, responseOf } from './run-request.ts';
+import { bodyErrorOf, detachResponse, httpErrorOf, RequestRun, responseOf } from './run-request.ts';
 import { type ClientStatus, Counters, describePolicy } from './status.ts';
 
 /** A resilient HTTP client; see {@link createClient}. */
@@ -40,7 +39,11 @@ export interface Client {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const NO_SIGNAL: ExecuteOptions = Object.freeze({});
+// The options of a request given none: shared, so such a request allocates no options object.
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+// The context of the one attempt of a client without policies: nothing reads its signal (the
+// caller's goes to undici as it is), so no context is made per request.
+const ONLY_ATTEMPT = Object.freeze({ attempt: 1 }) as ExecutionContext;
 const URL_CACHE_SIZE = 128;
 
 class SentinelClient implements Client {
@@ -58,11 +61,19 @@ class SentinelClient implements Client {
   #hedged: HedgedPipelines | undefined;
   #flatDefaultsCache: string[] | undefined;
   #urls: Map<string, Target> | undefined;
+  readonly #isClosed = (): boolean => this.#closed;
+  // No retry, breaker, limiter or policies: requests skip the (empty) pipeline.
+  readonly #bare: boolean;
 
   constructor(options: ResolvedClientOptions) {
     this.#o = options;
     this.#dispatcher = options.dispatcher;
     this.#penalize = penalizerOf(options.rateLimit);
+    this.#bare =
+      options.retry === undefined &&
+      options.breakers === undefined &&
+      options.rateLimit === undefined &&
+      options.policies.length === 0;
   }
 
   // core's pipeline() gives the seed's order: retry → breaker → rate limit → policies. One per
@@ -132,9 +143,10 @@ class SentinelClient implements Client {
   put = (url: string | URL, options?: RequestOptions) => this.request('PUT', url, options);
   patch = (url: string | URL, options?: RequestOptions) => this.request('PATCH', url, options);
 
-  request(method: string, url: string | URL, init: RequestOptions = {}): Promise<ClientResponse> {
+  request(method: string, url: string | URL, init: RequestOptions = NO_OPTIONS): Promise<ClientResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
-    if (init.body instanceof FormData || init.body instanceof Blob) return this.#encoded(method, url, init, init.body);
+    const body = (init as RequestOptions | null)?.body;
+    if (body instanceof FormData || body instanceof Blob) return this.#encoded(method, url, init, body);
     const counters = this.counters;
     counters.requests++;
     const o = this.#o;
@@ -142,8 +154,9 @@ class SentinelClient implements Client {
     let repeatable: boolean;
     let throwOnHttpError: boolean;
     let hedge: Policy | undefined;
+    const start = o.clock.now();
     try {
-      ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init));
+      ({ exchange, repeatable, throwOnHttpError } = this.#prepare(method, url, init, start));
       hedge = hedgeFor(init.hedge, repeatable, o.hedge);
     } catch (error) {
       counters.fail(error);
@@ -151,28 +164,14 @@ class SentinelClient implements Client {
     }
     const caller = init.signal;
     if (caller?.aborted) return Promise.reject(caller.reason);
-    const start = exchange.clock.now();
     // Nothing is recorded (no RequestTrace, no decision listener) unless the caller asked for the
     // trace or someone follows requests on diagnostics_channel.
     const keep = init.trace ?? o.trace;
     const trace = keep || requestsObserved() ? new RequestTrace(exchange, start, keep) : undefined;
     counters.inFlight++;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      counters.inFlight--;
-      if (run.attempts > 0) counters.attempted++;
-    };
     // No controller, timer or listener per request: the caller's signal goes to undici as it is,
     // and the total deadline is checked where time passes (see transport). Contexts made by
     // policies are read only when `policies` are given (a timeout there must abort the request).
-    const root: ExecuteOptions =
-      trace !== undefined
-        ? { signal: caller, onDecision: trace.onDecision }
-        : caller === undefined
-          ? NO_SIGNAL
-          : { signal: caller };
     const run = new RequestRun({
       exchange,
       repeatable,
@@ -180,16 +179,18 @@ class SentinelClient implements Client {
       penalize: this.#penalize,
       maxRetryAfterMs: o.maxRetryAfterMs,
       wallClock: o.wallClock,
-      isClosed: () => this.#closed,
+      isClosed: this.#isClosed,
       signal: caller,
       // A hedged request's attempts read their signals too: a losing attempt must be aborted.
       readContextSignal: o.policies.length > 0 || hedge !== undefined,
       start,
       trace,
+      noteAttempts: hedge !== undefined && trace !== undefined,
     });
-    let policy: Policy;
+    let policy: Policy | undefined;
     try {
-      if (hedge !== undefined) {
+      if (hedge === undefined && this.#bare) policy = undefined;
+      else if (hedge !== undefined) {
         this.#hedged ??= new HedgedPipelines();
         policy = this.#hedged.get(hedge, o.breakers?.for(exchange.request.origin), o);
       } else if (o.breakers !== undefined) policy = this.#pipelineFor(o.breakers.for(exchange.request.origin));
@@ -199,35 +200,51 @@ class SentinelClient implements Client {
       }
     } catch (error) {
       // A breaker factory or group that throws (or returns no policy) fails this call, not the process.
-      finish();
+      run.finish();
       counters.fail(error);
       trace?.end(undefined, error, 0);
       return Promise.reject(error);
     }
-    return policy.execute(run.attempt, root).then(
-      async (response) => {
+    let attempted: Promise<ClientResponse>;
+    if (policy === undefined) attempted = run.attempt(ONLY_ATTEMPT);
+    else {
+      // No options at all when there is nothing to pass: policies then take their cheapest path
+      // (a retry makes a plain scope with no parent to watch or unlink from).
+      const root: ExecuteOptions | undefined =
+        trace !== undefined
+          ? { signal: caller, onDecision: trace.onDecision }
+          : caller === undefined
+            ? undefined
+            : { signal: caller };
+      attempted = policy.execute(run.attempt, root);
+    }
+    return attempted.then(
+      (response) => {
         if (throwOnHttpError && response.status >= 400) {
-          const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
-          finish();
-          const error = httpErrorOf(response, exchange.request.method, undefined, excerpt);
-          counters.fail(error);
-          trace?.end(undefined, error, run.attempts);
-          throw error;
+          return rejectStatus(response, exchange.request.method, run, counters, trace);
         }
         const body = response.body;
-        if (body === null || body.destroyed) finish();
-        else body.once('close', finish);
+        if (body === null || body.destroyed) run.finish();
+        else body.once('close', () => run.finish());
         trace?.end(response, undefined, run.attempts);
         return response;
       },
       (error: unknown) => {
-        finish();
+        run.finish();
         const response = responseOf(error);
         if (response !== undefined) {
-          (error as { attempts: number }).attempts = run.attempts;
+          const httpError = error as HttpError;
+          httpError.attempts = run.attempts;
+          // The last response of a retryable status: the caller gets it whole, or the reason it
+          // is not (over maxResponseBytes, cut short), never a truncated body.
+          const bodyError = throwOnHttpError ? undefined : bodyErrorOf(httpError);
+          detachResponse(httpError);
           if (!throwOnHttpError) {
-            trace?.end(response, undefined, run.attempts);
-            return response;
+            if (bodyError === undefined) {
+              trace?.end(response, undefined, run.attempts);
+              return response;
+            }
+            error = bodyError;
           }
         }
         counters.fail(error);
@@ -248,7 +265,13 @@ class SentinelClient implements Client {
     const encoded = new Response(body);
     const type = encoded.headers.get('content-type');
     const bytes = new Uint8Array(await encoded.arrayBuffer());
-    const headers = headerEntries(init.headers);
+    let headers: [string, string][];
+    try {
+      checkRequestOptions(init);
+      headers = headerPairs(init.headers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (type !== null && (body instanceof FormData || !headers.some(([name]) => name === 'content-type'))) {
       const kept = headers.filter(([name]) => name !== 'content-type');
       kept.push(['content-type', type]);
@@ -257,20 +280,18 @@ class SentinelClient implements Client {
     return this.request(method, url, { ...init, headers, body: bytes });
   }
 
-  #prepare(method: string, url: string | URL, init: RequestOptions): PreparedExchange {
+  #prepare(method: string, url: string | URL, init: RequestOptions, now: number): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
-    checkRequestOptions(init);
-    if (init.trace !== undefined && typeof init.trace !== 'boolean') {
-      throw new InvalidRequestError('options', 'the trace option must be true or false');
-    }
+    if (init !== NO_OPTIONS) checkRequestOptions(init);
     const resolved = this.#resolve(url, init.query);
     return prepareExchange(
       this.#o,
-      method.toUpperCase(),
+      method,
       init,
       resolved,
       this.#getDispatcher(resolved.origin),
-      () => this.#flatDefaults,
+      this.#flatDefaults,
+      now,
     );
   }
 
@@ -311,6 +332,24 @@ class SentinelClient implements Client {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+// A status >= 400 with throwOnHttpError (one the transport did not already throw as retryable):
+// the HttpError, with an excerpt of a streamed body. Not a closure per request: most never get here.
+async function rejectStatus(
+  response: ClientResponse,
+  method: string,
+  run: RequestRun,
+  counters: Counters,
+  trace: RequestTrace | undefined,
+): Promise<never> {
+  const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
+  run.finish();
+  const error = httpErrorOf(response, method, undefined, excerpt);
+  detachResponse(error);
+  counters.fail(error);
+  trace?.end(undefined, error, run.attempts);
+  throw error;
 }
 
 /**

@@ -169,7 +169,8 @@ export interface ClientOptions extends PolicyOptions {
 /** Per-request options. */
 export interface RequestOptions {
   readonly headers?: HeadersInit;
-  readonly query?: Query;
+  /** Appended to the URL's own query: an object (arrays repeat the key) or `URLSearchParams`. */
+  readonly query?: Query | URLSearchParams;
   readonly body?: RequestBody;
   /** A JSON body (sets content-type); exclusive with `body`. */
   readonly json?: unknown;

@@ -3,12 +3,12 @@ import { isIP } from 'node:net';
 import { hasForbiddenChars, isIdempotentMethod } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { InvalidRequestError } from '../errors.ts';
-import { prepareBody, prepareHeaders } from '../request/prepare.ts';
+import { describeType, prepareBody, prepareHeaders } from '../request/prepare.ts';
 import type { Exchange } from '../transport/transport.ts';
 import type { RequestOptions } from './options.ts';
 import { type ResolvedClientOptions, resolveTimeouts } from './resolve-options.ts';
 
-const REQUEST_KEYS = [
+const REQUEST_KEYS = new Set([
   'headers',
   'query',
   'body',
@@ -22,13 +22,33 @@ const REQUEST_KEYS = [
   'maxRedirects',
   'idempotencyKey',
   'trace',
-];
+]);
 
 /** A resolved URL with its origin and request path, computed once. */
 export interface Target {
   readonly url: URL;
   readonly origin: string;
   readonly path: string;
+}
+
+interface MethodInfo {
+  readonly upper: string;
+  readonly idempotent: boolean;
+}
+
+// Clients send a handful of methods: upper-cased and classified once each (bounded). Validity is
+// still checked by prepareHeaders on every request.
+const methods = new Map<string, MethodInfo>();
+
+function methodInfo(method: string): MethodInfo {
+  let info = methods.get(method);
+  if (info === undefined) {
+    const upper = method.toUpperCase();
+    info = { upper, idempotent: isIdempotentMethod(upper) };
+    if (methods.size >= 64) methods.clear();
+    methods.set(method, info);
+  }
+  return info;
 }
 
 const literalOrigins = new Map<string, boolean>();
@@ -57,11 +77,48 @@ export interface PreparedExchange {
   readonly throwOnHttpError: boolean;
 }
 
-/** Throws an {@link InvalidRequestError} for an unknown per-request option (a typo must not pass silently). */
+/**
+ * Throws an {@link InvalidRequestError} for request options that are not an object, an unknown
+ * option (a typo must not pass silently), or an option of the wrong type. `headers`, `query`,
+ * `body`, `json`, `timeouts`, `hedge` and the limits are checked where they are read.
+ */
 export function checkRequestOptions(init: RequestOptions): void {
-  for (const key of Object.keys(init)) {
-    if (!REQUEST_KEYS.includes(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+    throw new InvalidRequestError('options', `request options must be an object, not ${describeType(init)}`);
   }
+  for (const key of Object.keys(init)) {
+    if (!REQUEST_KEYS.has(key)) throw new InvalidRequestError('options', `unknown request option "${key}"`);
+  }
+  const { signal, idempotencyKey } = init;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new InvalidRequestError('options', `the signal option must be an AbortSignal, not ${describeType(signal)}`);
+  }
+  flag('stream', init.stream);
+  flag('throwOnHttpError', init.throwOnHttpError);
+  flag('trace', init.trace);
+  if (idempotencyKey !== undefined && typeof idempotencyKey !== 'boolean' && typeof idempotencyKey !== 'string') {
+    throw new InvalidRequestError(
+      'options',
+      `the idempotencyKey option must be true, false or a string, not ${describeType(idempotencyKey)}`,
+    );
+  }
+}
+
+function flag(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InvalidRequestError('options', `the ${name} option must be true or false, not ${describeType(value)}`);
+  }
+}
+
+// Duck-typed, as undici does: an AbortSignal from another realm (or a polyfill) is one too.
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
 }
 
 /**
@@ -70,14 +127,15 @@ export function checkRequestOptions(init: RequestOptions): void {
  */
 export function prepareExchange(
   o: ResolvedClientOptions,
-  upper: string,
+  method: string,
   init: RequestOptions,
   resolved: Target,
   dispatcher: Dispatcher,
-  flatDefaults: () => string[],
+  flatDefaults: string[],
+  now: number,
 ): PreparedExchange {
   const opts = init as RequestOptions & Record<string, unknown>;
-
+  const { upper, idempotent } = methodInfo(method);
   let headers = prepareHeaders(upper, o.headers, init.headers);
   const wanted = init.idempotencyKey ?? (o.idempotencyKey && (upper === 'POST' || upper === 'PATCH'));
   const hasJson = 'json' in opts;
@@ -97,7 +155,7 @@ export function prepareExchange(
     headers.push([o.idempotencyKeyHeader, key]);
   }
   const timeouts =
-    init.timeouts === undefined ? o.timeouts : resolveTimeouts('request', init.timeouts, o.timeouts, false);
+    init.timeouts === undefined ? o.timeouts : resolveTimeouts('request timeouts', init.timeouts, o.timeouts, false);
   const maxResponseBytes = init.maxResponseBytes ?? o.maxResponseBytes;
   const maxRedirects = init.maxRedirects ?? o.maxRedirects;
   if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {
@@ -113,7 +171,7 @@ export function prepareExchange(
       origin: resolved.origin,
       path: resolved.path,
       headers,
-      flatHeaders: headers === o.headers ? flatDefaults() : undefined,
+      flatHeaders: headers === o.headers ? flatDefaults : undefined,
       body,
       replayable,
     },
@@ -123,7 +181,7 @@ export function prepareExchange(
     headersMs: timeouts.headersMs,
     bodyIdleMs: timeouts.bodyIdleMs,
     totalMs: timeouts.totalMs,
-    deadline: o.clock.now() + timeouts.totalMs,
+    deadline: now + timeouts.totalMs,
     maxResponseBytes,
     maxRedirects,
     allowHttpsToHttp: o.allowHttpsToHttp,
@@ -132,7 +190,7 @@ export function prepareExchange(
   };
   return {
     exchange,
-    repeatable: replayable && (isIdempotentMethod(upper) || key !== undefined),
+    repeatable: replayable && (idempotent || key !== undefined),
     throwOnHttpError: init.throwOnHttpError ?? o.throwOnHttpError,
   };
 }

@@ -1,13 +1,13 @@
 import { type Decision, type ExecutionContext, isNonRetryable, markNonRetryable } from '@sentinel/core';
 import { isRetryableStatus } from '@sentinel/http';
 import { ClientClosedError, HttpError, isHttpError, RequestTimeoutError, UnsafeRetryError } from '../errors.ts';
+import { noteAttempt } from '../policies/hedge-trace.ts';
 import { applyLimiterHints, retryAfterMsOf } from '../policies/hints.ts';
-import { readExcerpt } from '../response/decode.ts';
 import { BUFFERED, ClientResponse } from '../response/response.ts';
 import type { RequestTrace } from '../trace/request-trace.ts';
 import type { NotRetriedReason } from '../trace/trace.ts';
 import { failedBeforeSend } from '../transport/errors.ts';
-import { type AttemptResult, DISCARDED_BODY_BYTES, type Exchange, sendOnce } from '../transport/transport.ts';
+import { type AttemptResult, type Exchange, sendOnce } from '../transport/transport.ts';
 import {
   AttemptStart,
   attemptsObserved,
@@ -36,10 +36,14 @@ export interface RequestScope {
   readonly start: number;
   /** Set when the request is traced or observed (see RequestTrace). */
   readonly trace: RequestTrace | undefined;
+  /** A traced hedged request: note which context each attempt runs in (see hedge-trace). */
+  readonly noteAttempts: boolean;
 }
 
-// The buffered response behind an HttpError, for `throwOnHttpError: false`.
+// The buffered response behind an HttpError, for `throwOnHttpError: false`, and why its body is
+// incomplete (too large, cut short), if it is: then the caller gets that error instead.
 export const RESPONSE = Symbol('response');
+const BODY_ERROR = Symbol('bodyError');
 const EXCERPT_BYTES = 1024;
 const decoder = new TextDecoder();
 
@@ -55,6 +59,7 @@ export class RequestRun {
   readonly #scope: RequestScope;
   attempts = 0;
   #maybeSent = false;
+  #finished = false;
   #info: RequestInfo | undefined;
 
   constructor(scope: RequestScope) {
@@ -73,6 +78,7 @@ export class RequestRun {
     this.attempts++;
     scope.counters.attempts++;
     const attempt = this.attempts;
+    if (scope.noteAttempts) noteAttempt(ctx, attempt);
     const trace = scope.trace;
     // Past the total deadline the transport fails before sending: the trace must not say "sent".
     if (trace?.keeps === true && scope.exchange.deadline > scope.exchange.clock.now()) trace.add(sendEntry(attempt));
@@ -95,6 +101,15 @@ export class RequestRun {
       },
     );
   };
+
+  /** The logical request is over (its response handed over, or its body closed): counted once. */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const counters = this.#scope.counters;
+    counters.inFlight--;
+    if (this.attempts > 0) counters.attempted++;
+  }
 
   /** The request's identity in diagnostics messages, the same object in each. */
   #requestInfo(): RequestInfo {
@@ -150,7 +165,7 @@ export class RequestRun {
     return error;
   }
 
-  async #judge(result: AttemptResult, attempt: number, sentAt: number | undefined): Promise<ClientResponse> {
+  #judge(result: AttemptResult, attempt: number, sentAt: number | undefined): ClientResponse {
     const scope = this.#scope;
     const { exchange } = scope;
     const request = exchange.request;
@@ -172,13 +187,7 @@ export class RequestRun {
       retryAfterMs = retryAfterMsOf(result.headers, now);
       applyLimiterHints(scope.penalize, result.headers, retryAfterMs, now, scope.maxRetryAfterMs);
     }
-    let buffer = result.buffer;
-    let stream = result.stream;
-    if (retryable && stream !== undefined) {
-      // A response we are about to discard: keep an excerpt and release the socket now.
-      buffer = await readExcerpt(stream, DISCARDED_BODY_BYTES);
-      stream = undefined;
-    }
+    const buffer = result.buffer;
     const response = new ClientResponse(
       {
         status: result.status,
@@ -192,15 +201,16 @@ export class RequestRun {
         },
       },
       buffer,
-      stream,
+      result.stream,
       exchange.maxResponseBytes,
+      exchange.stream,
     );
     if (!retryable) {
       if (scope.trace?.keeps === true)
         scope.trace.add(responseEntry(attempt, result.status, false, retryAfterMs, undefined));
       return response;
     }
-    const error = httpErrorOf(response, request.method, retryAfterMs);
+    const error = httpErrorOf(response, request.method, retryAfterMs, undefined, result.bodyError);
     const left = exchange.deadline - exchange.clock.now();
     const notRetried: NotRetriedReason | undefined = !scope.repeatable
       ? 'not-repeatable'
@@ -263,6 +273,7 @@ export function httpErrorOf(
   method: string,
   retryAfterMs?: number,
   excerpt?: Uint8Array,
+  bodyError?: unknown,
 ): HttpError {
   const bytes = excerpt ?? response[BUFFERED]() ?? new Uint8Array(0);
   const error = new HttpError({
@@ -274,11 +285,29 @@ export function httpErrorOf(
     attempts: response.attempts,
     retryAfterMs,
   });
-  Object.defineProperty(error, RESPONSE, { value: response });
+  // Writable: the client drops it from the errors it hands to the caller (see detachResponse).
+  Object.defineProperty(error, RESPONSE, { value: response, writable: true });
+  if (bodyError !== undefined) Object.defineProperty(error, BODY_ERROR, { value: bodyError, writable: true });
   return error;
 }
 
 /** The response an HttpError carries, if any. */
 export function responseOf(error: unknown): ClientResponse | undefined {
   return isHttpError(error) ? (error as unknown as { [RESPONSE]?: ClientResponse })[RESPONSE] : undefined;
+}
+
+/** Why the body of the response an HttpError carries is incomplete (too large, cut short), if it is. */
+export function bodyErrorOf(error: HttpError): unknown {
+  return (error as unknown as { [BODY_ERROR]?: unknown })[BODY_ERROR];
+}
+
+/**
+ * Forgets the response an HttpError carries before the error reaches the caller: its documented
+ * fields (status, headers, a 1 KiB excerpt) are all it promises, and a caller keeping errors
+ * must not keep bodies of up to `maxResponseBytes` alive with them.
+ */
+export function detachResponse(error: HttpError): void {
+  const holder = error as unknown as { [RESPONSE]?: ClientResponse | undefined; [BODY_ERROR]?: unknown };
+  if (holder[RESPONSE] !== undefined) holder[RESPONSE] = undefined;
+  if (holder[BODY_ERROR] !== undefined) holder[BODY_ERROR] = undefined;
 }

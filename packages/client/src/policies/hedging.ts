@@ -2,6 +2,7 @@ import { type Policy, pipeline } from '@sentinel/core';
 import type { RequestOptions } from '../client/options.ts';
 import type { ResolvedClientOptions } from '../client/resolve-options.ts';
 import { InvalidRequestError } from '../errors.ts';
+import { tracedHedge } from './hedge-trace.ts';
 
 /**
  * The hedge for one request: the request's own (`false` for none) or the client's, and only for a
@@ -32,6 +33,7 @@ export function hedgeFor(
  * stands for "no breaker"): a hedge per request or a breaker a group recreates gets its own.
  * The order is retry → hedge → breaker → rate limit → policies: inside the retry, outside the
  * breaker and the limiter, so every hedged attempt takes a permit and is judged by the breaker.
+ * The hedge is watched for the decision trace (see {@link tracedHedge}).
  */
 export class HedgedPipelines {
   readonly #cache = new WeakMap<Policy, WeakMap<Policy, Policy>>();
@@ -44,7 +46,13 @@ export class HedgedPipelines {
     }
     let composed = byBreaker.get(breaker ?? hedge);
     if (composed === undefined) {
-      composed = pipeline({ retry: o.retry, hedge, breaker, rateLimit: o.rateLimit, policies: o.policies });
+      composed = pipeline({
+        retry: o.retry,
+        hedge: tracedHedge(hedge, o.clock),
+        breaker,
+        rateLimit: o.rateLimit,
+        policies: o.policies,
+      });
       byBreaker.set(breaker ?? hedge, composed);
     }
     return composed;

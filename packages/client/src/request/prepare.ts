@@ -1,6 +1,10 @@
 import { Readable } from 'node:stream';
-import { forEachHeader, type HeadersInit, hasForbiddenChars, isValidHeaderName, isValidMethod } from '@sentinel/http';
+import { hasForbiddenChars } from '@sentinel/http';
 import { InvalidRequestError } from '../errors.ts';
+import { describeType } from './describe-type.ts';
+
+export { describeType } from './describe-type.ts';
+export { headerPairs, prepareHeaders } from './headers.ts';
 
 /** A query string as an object: arrays repeat the key; `undefined` and `null` are skipped. */
 export type Query = Readonly<
@@ -44,9 +48,12 @@ export function resolveUrl(
   baseUrl: URL | undefined,
   input: string | URL,
   allowAbsoluteUrls: boolean,
-  query?: Query,
+  query?: Query | URLSearchParams,
 ): URL {
-  const text = typeof input === 'string' ? input : input.href;
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof URL) text = input.href;
+  else throw new InvalidRequestError('url', `the URL must be a string or a URL, not ${describeType(input)}`);
   // The URL parser silently strips CR, LF and tabs: refuse them before it can.
   if (hasForbiddenChars(text) || text.includes('\t')) {
     throw new InvalidRequestError('url', 'the URL contains CR, LF, NUL or TAB');
@@ -77,51 +84,59 @@ export function resolveUrl(
   if (url.username !== '' || url.password !== '') {
     throw new InvalidRequestError('url', 'credentials in the URL are not sent; use an authorization header');
   }
-  if (query !== undefined) {
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, String(item));
-      else url.searchParams.append(key, String(value));
-    }
-  }
+  if (query !== undefined) appendQuery(url, query);
   return url;
 }
 
 /**
- * Validates the method and merges `defaults` and `headers` (any shape, any case) into lower-case
- * pairs, later values replacing earlier ones of the same name. Throws an
- * {@link InvalidRequestError} for a name that is not a token or a value with CR, LF or NUL:
- * header injection is stopped before any connection is opened.
+ * Appends `query` (a plain object, or `URLSearchParams`) to `url`. Values may be strings, numbers,
+ * booleans or bigints, or arrays of them (the key repeats); `undefined` and `null` are skipped.
+ * Anything else (an object, a function, a symbol) is an {@link InvalidRequestError} naming the key:
+ * `String()` of it would send `[object Object]` or run user code.
  */
-export function prepareHeaders(
-  method: string,
-  defaults: readonly [string, string][],
-  headers: HeadersInit | undefined,
-): [string, string][] {
-  if (!isValidMethod(method)) throw new InvalidRequestError('method', `invalid method ${JSON.stringify(method)}`);
-  // No headers of its own: the defaults themselves (callers copy before adding to them).
-  if (headers === undefined) return defaults as [string, string][];
-  const merged = new Map<string, string>(defaults);
-  const seen = new Set<string>();
-  forEachHeader(headers, (rawName, value) => {
-    if (!isValidHeaderName(rawName)) {
-      throw new InvalidRequestError('header-name', `invalid header name ${JSON.stringify(rawName)}`);
-    }
-    if (hasForbiddenChars(value)) {
-      throw new InvalidRequestError('header-value', `the value of header "${rawName}" contains CR, LF or NUL`);
-    }
-    const name = rawName.toLowerCase();
-    // Within one headers object repeated names combine; over the defaults they replace.
-    const previous = seen.has(name) ? merged.get(name) : undefined;
-    merged.set(name, previous === undefined ? value : `${previous}, ${value}`);
-    seen.add(name);
-  });
-  return [...merged];
+function appendQuery(url: URL, query: Query | URLSearchParams): void {
+  if (query instanceof URLSearchParams) {
+    for (const [key, value] of query) url.searchParams.append(key, value);
+    return;
+  }
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) {
+    throw new InvalidRequestError(
+      'query',
+      `the query must be an object or URLSearchParams, not ${describeType(query)}`,
+    );
+  }
+  for (const key of Object.keys(query)) {
+    const value: unknown = query[key];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) {
+        if (item !== undefined && item !== null) url.searchParams.append(key, queryValue(key, item));
+      }
+    } else url.searchParams.append(key, queryValue(key, value));
+  }
+}
+
+function queryValue(key: string, value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      throw new InvalidRequestError(
+        'query',
+        `the query value of "${key}" must be a string, number, boolean or bigint (or an array of them), not ${describeType(value)}`,
+      );
+  }
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
+
+const NO_BODY: Pick<PreparedRequest, 'body' | 'replayable'> = Object.freeze({ body: null, replayable: true });
 
 /** Encodes the body and sets its content-type (unless given). */
 export function prepareBody(
@@ -135,12 +150,21 @@ export function prepareBody(
   };
   if (hasJson) {
     if (body !== undefined) throw new InvalidRequestError('body', 'give either "body" or "json", not both');
-    const text = JSON.stringify(json);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(json);
+    } catch (cause) {
+      // A BigInt, a cycle, a toJSON that throws.
+      throw Object.assign(
+        new InvalidRequestError('body', `the "json" value is not serializable: ${(cause as Error)?.message}`),
+        { cause },
+      );
+    }
     if (text === undefined) throw new InvalidRequestError('body', 'the "json" value is not serializable');
     setType('application/json');
     return { body: text, replayable: true };
   }
-  if (body === undefined || body === null) return { body: null, replayable: true };
+  if (body === undefined || body === null) return NO_BODY;
   if (typeof body === 'string') {
     setType('text/plain;charset=UTF-8');
     return { body, replayable: true };
@@ -156,5 +180,8 @@ export function prepareBody(
     throw new InvalidRequestError('body', 'FormData and Blob bodies must be encoded first');
   }
   if (body instanceof Readable || isAsyncIterable(body)) return { body, replayable: false };
-  throw new InvalidRequestError('body', 'unsupported body type');
+  throw new InvalidRequestError(
+    'body',
+    `unsupported body type (${describeType(body)}): give a string, bytes, ArrayBuffer, URLSearchParams, FormData, Blob, Readable or async iterable, or use "json"`,
+  );
 }

@@ -1,6 +1,25 @@
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { ResponseDecodeError, ResponseTooLargeError } from '../errors.ts';
+import type { Clock } from '@sentinel/core';
+import { RequestTimeoutError, ResponseDecodeError, ResponseTooLargeError } from '../errors.ts';
+
+/**
+ * A total deadline checked as body chunks arrive (without a watchdog): a body that trickles past
+ * it fails at the next chunk, one that stalls fails at the body idle timeout. No timer per request.
+ */
+export interface BodyDeadline {
+  readonly clock: Clock;
+  /** Clock time at which the total deadline passes. */
+  readonly deadline: number;
+  readonly totalMs: number;
+}
+
+function pastDeadline(deadline: BodyDeadline | undefined, url: string): RequestTimeoutError | undefined {
+  if (deadline === undefined || deadline.clock.now() <= deadline.deadline) return undefined;
+  return new RequestTimeoutError('total', deadline.totalMs, url);
+}
+
+const NO_ENCODINGS: readonly string[] = Object.freeze([]);
 
 const ignore = () => {};
 
@@ -17,8 +36,8 @@ export function discard(stream: Readable): void {
 export const MAX_ENCODINGS = 5;
 
 /** The codings listed in `Content-Encoding`, in the order they were applied; `identity` is dropped. */
-export function parseContentEncoding(header: string | string[] | undefined): string[] {
-  if (header === undefined) return [];
+export function parseContentEncoding(header: string | string[] | undefined): readonly string[] {
+  if (header === undefined) return NO_ENCODINGS;
   const text = Array.isArray(header) ? header.join(',') : header;
   return text
     .split(',')
@@ -60,10 +79,17 @@ function isZlibError(error: unknown): boolean {
 /**
  * Reads `stream` to the end into one buffer, failing with a {@link ResponseTooLargeError} as
  * soon as more than `limit` bytes (decoded) arrive: a gzip bomb is stopped at the cap, not
- * inflated first. `onChunk` may throw to stop reading (a deadline). The stream is destroyed on
- * any failure. Events rather than an async iterator: measurably cheaper per response.
+ * inflated first. `onChunk` may throw to stop reading (a watchdog); past `deadline` reading stops
+ * with a total timeout. The stream is destroyed on any failure. Events rather than an async
+ * iterator: measurably cheaper per response.
  */
-export function readAll(stream: Readable, limit: number, url: string, onChunk?: () => void): Promise<Buffer> {
+export function readAll(
+  stream: Readable,
+  limit: number,
+  url: string,
+  onChunk?: () => void,
+  deadline?: BodyDeadline,
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -81,6 +107,11 @@ export function readAll(stream: Readable, limit: number, url: string, onChunk?: 
         fail(error);
         return;
       }
+      const late = pastDeadline(deadline, url);
+      if (late !== undefined) {
+        fail(late);
+        return;
+      }
       total += chunk.length;
       if (total > limit) {
         fail(new ResponseTooLargeError(url, limit));
@@ -89,7 +120,8 @@ export function readAll(stream: Readable, limit: number, url: string, onChunk?: 
       chunks.push(chunk);
     };
     const onEnd = () => {
-      cleanup();
+      // The listeners stay: an ended body emits nothing more that they act on ('close' after
+      // 'end' is ignored below), and removing four of them per response is measurable.
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
     };
     const onClose = () => {
@@ -133,47 +165,81 @@ export async function readExcerpt(stream: Readable, limit: number): Promise<Buff
 /** Bytes of a discarded body read to keep its connection alive; beyond this it is destroyed. */
 export const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
+/** A body read by {@link readKeeping}: what arrived, and why it is incomplete (if it is). */
+export interface KeptBody {
+  /** The whole body, or (with `error`) what arrived before the failure, at most `limit` bytes. */
+  readonly buffer: Buffer;
+  /** `ResponseTooLargeError` past `limit`, or the failure that cut the body short. */
+  readonly error: unknown;
+}
+
 /**
- * Keeps the first `limit` bytes of a body about to be discarded, then releases the connection:
- * an identity-encoded undici body is dumped (read on, up to {@link DRAIN_LIMIT_BYTES}, so the
- * socket goes back to the pool), anything else is destroyed. Never throws.
+ * Reads `stream` to the end, like {@link readAll}, but never rejects: past `limit` bytes (decoded)
+ * it stops with a {@link ResponseTooLargeError} as `error` and releases the connection (an
+ * identity-encoded undici body is dumped, up to {@link DRAIN_LIMIT_BYTES}, so the socket goes back
+ * to the pool; anything else is destroyed); a failure (or `onChunk` throwing) ends it with that
+ * error. For a retryable status: the response may be retried (then it is dropped) or be the one
+ * the caller gets (then a failure is theirs).
  */
-export function keepExcerpt(
+export function readKeeping(
   stream: Readable,
   raw: Readable & { dump?: (options?: { limit: number }) => Promise<void> },
   limit: number,
-): Promise<Buffer> {
-  return new Promise<Buffer>((resolve) => {
+  url: string,
+  onChunk?: () => void,
+  deadline?: BodyDeadline,
+): Promise<KeptBody> {
+  return new Promise<KeptBody>((resolve) => {
     const chunks: Buffer[] = [];
     let total = 0;
     let done = false;
-    const finish = (release: boolean) => {
+    const finish = (error: unknown) => {
       if (done) return;
       done = true;
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
-      if (release) {
-        if (stream === raw && typeof raw.dump === 'function') raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(ignore);
-        else discard(stream);
-      }
-      resolve(Buffer.concat(chunks, total).subarray(0, limit));
+      stream.off('close', onClose);
+      resolve({ buffer: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), error });
     };
     const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= limit) {
-        stream.pause();
-        finish(true);
+      let late: unknown;
+      try {
+        onChunk?.();
+      } catch (error) {
+        late = error;
       }
+      late ??= pastDeadline(deadline, url);
+      if (late !== undefined) {
+        discard(stream);
+        finish(late);
+        return;
+      }
+      if (total + chunk.length > limit) {
+        stream.pause();
+        if (stream === raw && typeof raw.dump === 'function') raw.dump({ limit: DRAIN_LIMIT_BYTES }).catch(ignore);
+        else discard(stream);
+        finish(new ResponseTooLargeError(url, limit));
+        return;
+      }
+      total += chunk.length;
+      chunks.push(chunk);
     };
-    const onEnd = () => finish(false);
-    const onError = () => {
+    const onEnd = () => finish(undefined);
+    const onError = (error: unknown) => {
       discard(stream);
-      finish(false);
+      finish(
+        isZlibError(error) ? new ResponseDecodeError(`corrupt encoded body from ${url}`, { cause: error }) : error,
+      );
+    };
+    const onClose = () => {
+      // Closed without 'end' and without an error: the body was cut short.
+      if (!stream.readableEnded)
+        finish(Object.assign(new Error('response body closed early'), { code: 'UND_ERR_SOCKET' }));
     };
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }

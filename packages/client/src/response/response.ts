@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Trace } from '../trace/trace.ts';
 import { discard, readAll } from './decode.ts';
 
@@ -44,8 +44,19 @@ export class ClientResponse implements ResponseInit {
   #buffer: Buffer | undefined;
   #stream: Readable | undefined;
   readonly #limit: number;
+  readonly #streamed: boolean;
 
-  constructor(init: ResponseInit, buffer: Buffer | undefined, stream: Readable | undefined, limit: number) {
+  /**
+   * @param streamed - the caller asked for stream mode but the body was read already (a
+   *   retryable status, read whole in case it was retried): `body` is then a stream over it.
+   */
+  constructor(
+    init: ResponseInit,
+    buffer: Buffer | undefined,
+    stream: Readable | undefined,
+    limit: number,
+    streamed = false,
+  ) {
     this.status = init.status;
     this.headers = init.headers;
     this.url = init.url;
@@ -55,6 +66,7 @@ export class ClientResponse implements ResponseInit {
     this.#buffer = buffer;
     this.#stream = stream;
     this.#limit = limit;
+    this.#streamed = streamed;
   }
 
   /** The buffered bytes, or undefined in stream mode (internal). */
@@ -69,23 +81,33 @@ export class ClientResponse implements ResponseInit {
 
   /** The decoded body stream in stream mode; `null` in buffered mode. */
   get body(): Readable | null {
+    if (this.#stream === undefined && this.#streamed && this.#buffer !== undefined) {
+      this.#stream = Readable.from([this.#buffer], { objectMode: false });
+    }
     return this.#stream ?? null;
   }
 
   /** The body as bytes. */
-  async bytes(): Promise<Uint8Array> {
-    if (this.#buffer === undefined) {
-      const stream = this.#stream;
-      if (stream === undefined) return new Uint8Array(0);
-      if (stream.readableEnded || stream.destroyed) throw new TypeError('the response body was already consumed');
-      this.#buffer = await readAll(stream, this.#limit, this.url);
-    }
+  bytes(): Promise<Uint8Array> {
+    // Buffered (the common case): no async function, no extra promise per response.
+    const buffer = this.#buffer;
+    if (buffer !== undefined) return Promise.resolve(buffer);
+    return this.#read();
+  }
+
+  async #read(): Promise<Uint8Array> {
+    const stream = this.#stream;
+    if (stream === undefined) return new Uint8Array(0);
+    if (stream.readableEnded || stream.destroyed) throw new TypeError('the response body was already consumed');
+    this.#buffer = await readAll(stream, this.#limit, this.url);
     return this.#buffer;
   }
 
   /** The body as UTF-8 text. */
-  async text(): Promise<string> {
-    return decoder.decode(await this.bytes());
+  text(): Promise<string> {
+    const buffer = this.#buffer;
+    if (buffer !== undefined) return Promise.resolve(decoder.decode(buffer));
+    return this.#read().then((bytes) => decoder.decode(bytes));
   }
 
   /** The body parsed as JSON. The type parameter is an assertion, not a validation. */

@@ -59,6 +59,24 @@ function describe(e: TraceEntry): string {
       return `rate limit: waited ${ms(Number(e.waitedMs))} ms`;
     case 'rate-limit:reject':
       return `rate limit: rejected (${e.reason})${typeof e.retryAfterMs === 'number' ? `, next permit in about ${ms(e.retryAfterMs)} ms` : ''}`;
+    case 'hedge:start':
+      return `hedge ${e.hedge} started after ${ms(Number(e.afterMs))} ms (${e.reason === 'failure' ? 'an attempt failed' : 'no answer yet'})`;
+    case 'hedge:win': {
+      const who =
+        typeof e.attempt === 'number'
+          ? `attempt ${e.attempt}`
+          : e.hedge === 0
+            ? 'the first request'
+            : `hedge ${e.hedge}`;
+      const role = e.hedge === 0 ? 'the first request' : `hedge ${e.hedge}`;
+      return `hedge: ${who} won${who === role ? '' : ` (${role})`}, ${e.hedges === 1 ? '1 hedge' : `${e.hedges} hedges`} started`;
+    }
+    case 'hedge:abort': {
+      const list = Array.isArray(e.attempts) ? (e.attempts as number[]) : [];
+      const sent = list.length === 0 ? '' : `${list.length === 1 ? 'attempt' : 'attempts'} ${list.join(', ')}`;
+      const unsent = typeof e.unsent === 'number' ? `${e.unsent} not yet sent` : '';
+      return `hedge: aborted the losers: ${[sent, unsent].filter((t) => t !== '').join(' and ')}`;
+    }
     case 'timeout:expired':
       return `timeout: expired after ${ms(Number(e.ms))} ms`;
     default:

@@ -24,6 +24,9 @@ export class RequestTrace {
   readonly entries: TraceEntry[] | undefined;
   readonly #clock: Clock;
   readonly #start: number;
+  // The trace the caller holds ends with the end entry: what settles later (a hedge's aborted
+  // loser failing) is the abort already recorded, not news, and must not grow a returned trace.
+  #ended = false;
 
   constructor(exchange: Exchange, start: number, keep: boolean) {
     this.info = requestInfo(exchange);
@@ -42,7 +45,7 @@ export class RequestTrace {
     const publish = decisionChannel.hasSubscribers;
     if (this.entries === undefined && !publish) return;
     const entry: TraceEntry = { at: this.#clock.now() - this.#start, ...decision };
-    this.entries?.push(entry);
+    if (!this.#ended) this.entries?.push(entry);
     if (publish) decisionChannel.publish({ request: this.info, entry });
   };
 
@@ -53,7 +56,7 @@ export class RequestTrace {
 
   /** Appends one of the client's own entries, stamped with the time since the request started. */
   add(fields: Decision): void {
-    this.entries?.push({ at: this.#clock.now() - this.#start, ...fields });
+    if (!this.#ended) this.entries?.push({ at: this.#clock.now() - this.#start, ...fields });
   }
 
   /**
@@ -70,6 +73,7 @@ export class RequestTrace {
       if (!ok) fields.error = failureKey(error);
       this.add(fields as unknown as Decision);
     }
+    this.#ended = true;
     if (endChannel.hasSubscribers) {
       const message: EndMessage = {
         request: this.info,

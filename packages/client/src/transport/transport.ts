@@ -4,7 +4,7 @@ import { getHeader, isRedirectStatus, isRetryableStatus, resolveRedirect } from 
 import type { Dispatcher } from 'undici';
 import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
-import { decode, discard, keepExcerpt, parseContentEncoding, readAll } from '../response/decode.ts';
+import { decode, discard, parseContentEncoding, readAll, readKeeping } from '../response/decode.ts';
 import { mapTransportError } from './errors.ts';
 import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
@@ -37,10 +37,18 @@ export interface AttemptResult {
   /** Decoded body stream (stream mode). */
   readonly stream: Readable | undefined;
   readonly headersAt: number;
+  /**
+   * Why `buffer` is not the whole body of a retryable status (too large, cut short): the error
+   * the caller gets if this response is the last one, instead of a truncated body.
+   */
+  readonly bodyError?: unknown;
 }
 
-/** How much of a retryable-status body (a 503 page) is kept; the rest is dropped. */
-export const DISCARDED_BODY_BYTES = 64 * 1024;
+// The request's own headers, flattened for undici once per request, not once per attempt.
+function flatOf(request: PreparedRequest): string[] {
+  if (request.flatHeaders === undefined) request.flatHeaders = flat(request.headers);
+  return request.flatHeaders;
+}
 
 function flat(headers: readonly [string, string][]): string[] {
   const out: string[] = [];
@@ -53,16 +61,22 @@ function flat(headers: readonly [string, string][]): string[] {
  * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
  * the pool. Phase timeouts under a second get a precise {@link Watchdog}.
  */
-export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefined): Promise<AttemptResult> {
-  const left = exchange.deadline - exchange.clock.now();
-  if (left <= 0) throw new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href);
+export function sendOnce(exchange: Exchange, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  const now = exchange.clock.now();
+  const left = exchange.deadline - now;
+  if (left <= 0) return Promise.reject(new RequestTimeoutError('total', exchange.totalMs, exchange.request.url.href));
   const precise =
     exchange.headersMs < PRECISE_BELOW_MS || exchange.bodyIdleMs < PRECISE_BELOW_MS || left < PRECISE_BELOW_MS;
-  if (!precise) return send(exchange, signal, undefined);
+  // The common case: no watchdog, and no async wrapper around send's own promise.
+  if (!precise) return send(exchange, signal, undefined, now);
+  return watched(exchange, signal, now);
+}
+
+async function watched(exchange: Exchange, signal: AbortSignal | undefined, now: number): Promise<AttemptResult> {
   const watchdog = new Watchdog(exchange, signal);
   let result: AttemptResult;
   try {
-    result = await send(exchange, watchdog.signal, watchdog);
+    result = await send(exchange, watchdog.signal, watchdog, now);
   } catch (error) {
     watchdog.done();
     throw error;
@@ -77,20 +91,25 @@ export async function sendOnce(exchange: Exchange, signal: AbortSignal | undefin
   return result;
 }
 
+// Shared by every response that followed no redirect; frozen, so no caller can add to it.
+const NO_REDIRECTS = Object.freeze([]) as unknown as string[];
+
 async function send(
   exchange: Exchange,
   signal: AbortSignal | undefined,
   watchdog: Watchdog | undefined,
+  now: number,
 ): Promise<AttemptResult> {
   const { request, dispatcher, clock } = exchange;
   let method = request.method;
   let url = request.url;
   let headers = request.headers;
   let body = request.body;
-  const redirects: string[] = [];
-  const seen = new Set<string>();
+  // Made on the first redirect: most requests follow none.
+  let redirects = NO_REDIRECTS;
+  let seen: Set<string> | undefined;
   for (;;) {
-    const remaining = exchange.deadline - clock.now();
+    const remaining = exchange.deadline - (redirects === NO_REDIRECTS ? now : clock.now());
     if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, url.href);
     const headersMs = Math.min(exchange.headersMs, remaining);
     watchdog?.restart();
@@ -100,7 +119,7 @@ async function send(
         origin: url === request.url ? request.origin : url.origin,
         path: url === request.url ? request.path : `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
-        headers: headers === request.headers && request.flatHeaders !== undefined ? request.flatHeaders : flat(headers),
+        headers: headers === request.headers ? flatOf(request) : flat(headers),
         body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
         signal,
         // With a watchdog, undici's coarse timers only back it up.
@@ -135,8 +154,10 @@ async function send(
         throw new RedirectError('body-not-replayable', url.href);
       }
       const key = `${decision.method} ${decision.url.href}`;
+      seen ??= new Set();
       if (seen.has(key) || decision.url.href === url.href) throw new RedirectError('redirect-loop', url.href);
       seen.add(key);
+      if (redirects === NO_REDIRECTS) redirects = [];
       redirects.push(decision.url.href);
       method = decision.method;
       url = decision.url;
@@ -152,6 +173,30 @@ async function send(
       discard(response.body);
       throw error;
     }
+    if (isRetryableStatus(status)) {
+      // Whether this attempt is retried is decided later, by the retry: read the body whole
+      // (within maxResponseBytes), since it may be the response the caller gets. Past the cap, or
+      // cut short, what arrived is kept and the failure saved for the caller in case this is the
+      // last attempt: a huge 503 page must not become a ResponseTooLargeError and stop the retries.
+      const kept = await readKeeping(
+        decoded,
+        response.body,
+        exchange.maxResponseBytes,
+        url.href,
+        watchdog?.activity,
+        watchdog ? undefined : exchange,
+      );
+      return {
+        status,
+        headers: responseHeaders,
+        url: url.href,
+        redirects,
+        buffer: kept.buffer,
+        stream: undefined,
+        headersAt,
+        bodyError: kept.error === undefined ? undefined : mapBodyError(kept.error, url.href, signal, exchange),
+      };
+    }
     if (exchange.stream) {
       return {
         status,
@@ -160,20 +205,6 @@ async function send(
         redirects,
         buffer: undefined,
         stream: decoded,
-        headersAt,
-      };
-    }
-    if (isRetryableStatus(status)) {
-      // About to be discarded (and retried): keep an excerpt, whatever the size, and release the
-      // socket. A huge 503 body must not turn into ResponseTooLargeError and stop the retries.
-      const excerpt = await keepExcerpt(decoded, response.body, DISCARDED_BODY_BYTES);
-      return {
-        status,
-        headers: responseHeaders,
-        url: url.href,
-        redirects,
-        buffer: excerpt,
-        stream: undefined,
         headersAt,
       };
     }
@@ -190,24 +221,14 @@ async function send(
         decoded,
         exchange.maxResponseBytes,
         url.href,
-        watchdog?.activity ?? deadlineCheck(exchange, url.href),
+        watchdog?.activity,
+        watchdog ? undefined : exchange,
       );
     } catch (error) {
       throw mapBodyError(error, url.href, signal, exchange);
     }
     return { status, headers: responseHeaders, url: url.href, redirects, buffer, stream: undefined, headersAt };
   }
-}
-
-/**
- * Without a watchdog the total deadline is checked as body chunks arrive: a body that trickles
- * past the deadline fails at the next chunk, and one that stalls fails at the body idle timeout.
- * No timer per request, which keeps the common case as cheap as a bare undici call.
- */
-function deadlineCheck(exchange: Exchange, url: string): () => void {
-  return () => {
-    if (exchange.clock.now() > exchange.deadline) throw new RequestTimeoutError('total', exchange.totalMs, url);
-  };
 }
 
 function mapBodyError(error: unknown, url: string, signal: AbortSignal | undefined, exchange: Exchange): unknown {
