@@ -138,3 +138,41 @@ describe('header syntax', () => {
     expect(hasForbiddenChars(value)).toBe(!expected);
   });
 });
+
+describe('values of another type than the declared ones (untyped callers)', () => {
+  it('reads objects, numbers and array members with String(), as Headers does', () => {
+    const seen: [string, string][] = [];
+    const headers = {
+      'x-object': { toString: () => 'from-object' },
+      'x-number': 42,
+      'x-array': [1, { toString: () => 'two' }],
+    } as unknown as HeadersInit;
+    forEachHeader(headers, (name, value) => seen.push([name, value]));
+    expect(seen).toEqual([
+      ['x-object', 'from-object'],
+      ['x-number', '42'],
+      ['x-array', '1, two'],
+    ]);
+    expect(getHeader(headers, 'X-OBJECT')).toBe('from-object');
+  });
+
+  it('a toString that throws is a TypeError naming the header, with the cause kept', () => {
+    const boom = new Error('lying toString');
+    const headers = {
+      'x-hostile': {
+        toString: () => {
+          throw boom;
+        },
+      },
+    } as unknown as HeadersInit;
+    let caught: unknown;
+    try {
+      forEachHeader(headers, () => {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as TypeError).message).toBe('header "x-hostile": its value cannot be read as a string');
+    expect((caught as TypeError).cause).toBe(boom);
+  });
+});

@@ -51,17 +51,34 @@ function isHeadersLike(value: unknown): value is HeadersLike {
   );
 }
 
-function join(value: HeaderValue): string | undefined {
+function join(name: string, value: HeaderValue): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  return value.length === 0 ? undefined : value.join(', ');
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    let joined = '';
+    for (let i = 0; i < value.length; i++) joined += (i === 0 ? '' : ', ') + text(name, value[i]);
+    return joined;
+  }
+  return text(name, value);
+}
+
+// A value of another type (a number, an object from untyped code) is read as `String(value)`, as
+// `Headers` does; a `toString` that throws becomes a TypeError that names the header.
+function text(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch (cause) {
+    throw new TypeError(`header "${name}": its value cannot be read as a string`, { cause });
+  }
 }
 
 /**
  * Calls `visit(name, value)` for every header in `headers`, whatever its shape. Names are passed
  * as given (not lower-cased); array values are joined with `", "`; `undefined` and `null` values
- * are skipped.
+ * are skipped; any other value is read with `String()` (as `Headers` does), and a value whose
+ * `toString` throws is a `TypeError` naming the header.
  */
 export function forEachHeader(headers: HeadersInit | undefined, visit: (name: string, value: string) => void): void {
   if (headers === undefined || headers === null) return;
@@ -73,13 +90,13 @@ export function forEachHeader(headers: HeadersInit | undefined, visit: (name: st
   }
   if (headers instanceof Map || Symbol.iterator in headers) {
     for (const entry of headers as Iterable<readonly [string, HeaderValue]>) {
-      const value = join(entry[1]);
+      const value = join(entry[0], entry[1]);
       if (value !== undefined) visit(entry[0], value);
     }
     return;
   }
   for (const name of Object.keys(headers)) {
-    const value = join((headers as Record<string, HeaderValue>)[name]);
+    const value = join(name, (headers as Record<string, HeaderValue>)[name]);
     if (value !== undefined) visit(name, value);
   }
 }
