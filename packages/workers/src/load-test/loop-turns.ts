@@ -1,7 +1,7 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 // Both from node:timers on purpose: they schedule by event-loop phase and measure no time, so
 // they are not the Clock's business (a ManualClock could not stand in for them).
 import { setImmediate } from 'node:timers';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Requests a worker may see settle in a row within one event-loop turn before it yields. A

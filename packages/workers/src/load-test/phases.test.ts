@@ -47,8 +47,8 @@ describe('loadTest: one loop per worker', () => {
       requestsPerWorker: 4,
       warmup: { requestsPerWorker: 2 },
       request: (_w, ctx) => {
-        let contexts = seen.get(ctx.workerIndex);
-        if (contexts === undefined) seen.set(ctx.workerIndex, (contexts = new Set()));
+        const contexts = seen.get(ctx.workerIndex) ?? new Set<TaskContext>();
+        seen.set(ctx.workerIndex, contexts);
         contexts.add(ctx);
         signals.add(ctx.signal);
         return { status: 200 };
@@ -78,7 +78,7 @@ describe('loadTest: one loop per worker', () => {
     expect(report.requests).toBe(12);
     // Due every 50 ms; never more than 3 in flight, so none starts before it is due.
     expect(starts).toHaveLength(12);
-    starts.forEach((start, k) => expect(start).toBeGreaterThanOrEqual(k * 50));
+    for (const [k, start] of starts.entries()) expect(start).toBeGreaterThanOrEqual(k * 50);
     expect(report.serviceTimeMs?.max).toBe(120);
   });
 });
