@@ -31,8 +31,14 @@ interface ScalingCase {
   readonly run: () => Promise<unknown>;
 }
 
-/** `total` calls of `fn` with `inFlight` at a time; resolves with the wall time in ms. */
-async function timed(fn: () => Promise<unknown>, total: number, inFlight: number): Promise<number> {
+interface Timed {
+  readonly ms: number;
+  /** CPU time of the whole process (every thread) over wall time: how many cores it really had. */
+  readonly cores: number;
+}
+
+/** `total` calls of `fn` with `inFlight` at a time: wall time, and the cores the process used. */
+async function timed(fn: () => Promise<unknown>, total: number, inFlight: number): Promise<Timed> {
   let started = 0;
   const loop = async () => {
     while (started < total) {
@@ -40,9 +46,12 @@ async function timed(fn: () => Promise<unknown>, total: number, inFlight: number
       await fn();
     }
   };
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: inFlight }, loop));
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu0);
+  return { ms, cores: (used.user + used.system) / 1000 / ms };
 }
 
 function median(values: readonly number[]): number {
@@ -61,23 +70,28 @@ function loadLine(): string {
 }
 
 /**
- * Throughput of each case over interleaved rounds; returns, per round, each case's tasks per
- * second. Two tasks per thread are kept in flight, so a thread never waits for its next task.
+ * Throughput of each case over interleaved rounds: per round, each case's tasks per second and
+ * the cores the process used meanwhile. Two tasks per thread are kept in flight, so a thread
+ * never waits for its next task.
  */
-async function scalingRounds(cases: readonly ScalingCase[]): Promise<number[][]> {
+async function scalingRounds(cases: readonly ScalingCase[]): Promise<{ rps: number[][]; cores: number[][] }> {
   for (const c of cases) await timed(c.run, WARMUP_TASKS, 2 * c.threads);
-  const perRound: number[][] = [];
+  const rps: number[][] = [];
+  const cores: number[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const rps: number[] = new Array(cases.length);
+    const roundRps: number[] = new Array(cases.length);
+    const roundCores: number[] = new Array(cases.length);
     for (let k = 0; k < cases.length; k++) {
       const index = (k + round) % cases.length;
       const c = cases[index] as ScalingCase;
-      const ms = await timed(c.run, TASKS_PER_ROUND, 2 * c.threads);
-      rps[index] = (TASKS_PER_ROUND * 1000) / ms;
+      const t = await timed(c.run, TASKS_PER_ROUND, 2 * c.threads);
+      roundRps[index] = (TASKS_PER_ROUND * 1000) / t.ms;
+      roundCores[index] = t.cores;
     }
-    perRound.push(rps);
+    rps.push(roundRps);
+    cores.push(roundCores);
   }
-  return perRound;
+  return { rps, cores };
 }
 
 async function scalingSection(
@@ -96,7 +110,7 @@ async function scalingSection(
   ];
   const before = loadavg()[0] ?? 0;
   const startLine = loadLine();
-  const rounds = await scalingRounds(cases);
+  const { rps: rounds, cores } = await scalingRounds(cases);
   const after = loadavg()[0] ?? 0;
   const column = (i: number) => rounds.map((r) => r[i] as number);
   const ratios = (twoIndex: number, oneIndex: number) =>
@@ -112,13 +126,14 @@ async function scalingSection(
   );
   console.log(
     table(
-      ['case', 'tasks/s', 'slowest round', 'fastest round', 'vs direct call'],
+      ['case', 'tasks/s', 'slowest round', 'fastest round', 'vs direct call', 'cores used'],
       cases.map((c, i) => [
         c.name,
         median(column(i)).toFixed(0),
         Math.min(...column(i)).toFixed(0),
         Math.max(...column(i)).toFixed(0),
         `${(median(column(i)) / directRps).toFixed(2)}×`,
+        median(cores.map((r) => r[i] as number)).toFixed(2),
       ]),
     ),
   );
@@ -132,11 +147,15 @@ async function scalingSection(
       ],
     ),
   );
-  console.log(`\nbefore: ${startLine}; after: ${loadLine()}`);
-  const cores = availableParallelism();
-  if (Math.max(before, after) > cores - 1) {
+  console.log(
+    '\n"cores used" is the CPU time of the whole process (every thread) over wall time: a 2-thread row near 1.0 ' +
+      'means the machine gave the second thread no core of its own, whatever the pool does.',
+  );
+  console.log(`before: ${startLine}; after: ${loadLine()}`);
+  const machineCores = availableParallelism();
+  if (Math.max(before, after) > machineCores - 1) {
     console.log(
-      `note: the machine was busy (load average above ${cores - 1} on ${cores} cores): a second thread could not ` +
+      `note: the machine was busy (load average above ${machineCores - 1} on ${machineCores} cores): a second thread could not ` +
         'count on a free core, so the 2-thread ratio is a floor; measure it again on a quiet machine.',
     );
   }
