@@ -25,7 +25,7 @@ export type {
 export type { CloseOptions, RunOptions, WorkerPool } from './pool/api.ts';
 export { createWorkerPool } from './pool/create-worker-pool.ts';
 export type { TaskEndEvent, WorkerErrorEvent, WorkerPhase } from './pool/events.ts';
-export type { MapOptions, MapResult } from './pool/map.ts';
+export type { MapOptions, MapResult } from './pool/map-results.ts';
 export type { SetupContext, WorkerPoolOptions } from './pool/options.ts';
 export type { DurationStats, PoolStats, WorkerStats } from './pool/stats.ts';
 export type { TaskContext, TaskFunction } from './pool/task.ts';
@@ -37,7 +37,7 @@ export type {
   ThreadPoolCloseOptions,
   ThreadRunOptions,
 } from './threads/api.ts';
+export { createThreadPool } from './threads/create-thread-pool.ts';
 export type { ThreadErrorEvent, ThreadPoolStats } from './threads/events.ts';
 export type { ThreadPoolOptions } from './threads/options.ts';
 export type { ThreadTaskContext } from './threads/thread-entry.ts';
-export { createThreadPool } from './threads/thread-pool.ts';

@@ -4,6 +4,13 @@
  * driving the same keep-alive server in another process (servers/ok-server.ts) with 64 workers
  * (connections) and the same number of requests.
  *
+ * Like with like: the CLI starts a fresh process each run (cold JIT, new connections, its own
+ * share of the cores), so its baseline is raw undici run the same way — a fresh `node` process
+ * with a new Pool of 64 connections, timed from its first request as the CLI times its run.
+ * Raw undici inside this (warm) process is the baseline of the in-process rows. The CLI also
+ * runs with `--preset development` (retry only, no breaker) to show what the default preset's
+ * layers cost.
+ *
  * Rounds are interleaved (each round runs every case, in a rotated order) and the table shows
  * the median over rounds of each case's throughput and p99, with ratios to raw undici: the goal
  * is >= 0.85× its throughput. autocannon is an information row (it is a load generator with its
@@ -12,6 +19,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { createResilientClient, loadTest } from 'http-sentinel';
@@ -69,10 +77,43 @@ async function rawUndici(url: string): Promise<Sample> {
   }
 }
 
-async function sentinelCli(url: string): Promise<Sample> {
+// The rawUndici loop as a script for a fresh process; prints its Sample as JSON.
+const RAW_UNDICI_SCRIPT = `
+import { Pool } from 'undici';
+import * as hdr from 'hdr-histogram-js';
+const [url, workers, perWorker] = process.argv.slice(1);
+const pool = new Pool(new URL(url).origin, { connections: Number(workers) });
+const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const path = new URL(url).pathname;
+const started = performance.now();
+await Promise.all(Array.from({ length: Number(workers) }, async () => {
+  for (let i = 0; i < Number(perWorker); i++) {
+    const t0 = performance.now();
+    const response = await pool.request({ path, method: 'GET' });
+    await response.body.text();
+    histogram.recordValue(Math.round((performance.now() - t0) * 1_000));
+  }
+}));
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ rps: (Number(workers) * Number(perWorker)) / seconds, p99Ms: histogram.getValueAtPercentile(99) / 1_000 }));
+await pool.close();
+`;
+
+/** Raw undici in a fresh process, as the CLI runs: the CLI rows' baseline. */
+async function rawUndiciProcess(url: string): Promise<Sample> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', RAW_UNDICI_SCRIPT, `${url}/items`, String(WORKERS), String(PER_WORKER)],
+    // From this package's folder, so `undici` and `hdr-histogram-js` resolve to the bench's own.
+    { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+  );
+  return JSON.parse(stdout) as Sample;
+}
+
+const sentinelCli = (preset: string) => async (url: string) => {
   const { stdout } = await run(
     bin,
-    ['load', `${url}/items`, '-w', String(WORKERS), '-n', String(PER_WORKER), '--json'],
+    ['load', `${url}/items`, '-w', String(WORKERS), '-n', String(PER_WORKER), '--preset', preset, '--json'],
     {
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, NO_COLOR: '1' },
@@ -80,8 +121,8 @@ async function sentinelCli(url: string): Promise<Sample> {
   );
   const report = JSON.parse(stdout) as { throughput: number; latencyMs: { p99: number }; successRate: number };
   if (report.successRate !== 1) throw new Error(`http-sentinel load: success rate ${report.successRate}`);
-  return { rps: report.throughput, p99Ms: report.latencyMs.p99 };
-}
+  return { rps: report.throughput, p99Ms: report.latencyMs.p99 } satisfies Sample;
+};
 
 /** The same load test in this process: what the CLI costs on top of the library. */
 async function inProcess(url: string): Promise<Sample> {
@@ -118,11 +159,22 @@ const median = (values: readonly number[]) => {
 // Prints its own table: the harness's timers measure calls in this process, and the CLI runs in another.
 export default async function cliSuite(_report: Reporter): Promise<void> {
   const server = await spawnServer('ok-server');
-  const cases: { name: string; fn: (url: string) => Promise<Sample> }[] = [
-    { name: 'raw undici Pool.request (64 connections)', fn: rawUndici },
-    { name: `http-sentinel load -w ${WORKERS} (production preset, own process)`, fn: sentinelCli },
-    { name: 'loadTest + createResilientClient (production), in the bench process', fn: inProcess },
-    { name: 'autocannon 9.0.0 (information)', fn: autocannonRow },
+  // `base`: the row whose throughput is the case's 1.00× (a fresh process for the CLI rows).
+  const cases: { name: string; fn: (url: string) => Promise<Sample>; base: number }[] = [
+    { name: 'raw undici Pool.request (64 connections), in this process', fn: rawUndici, base: 0 },
+    { name: 'raw undici Pool.request (64 connections), a fresh process', fn: rawUndiciProcess, base: 1 },
+    {
+      name: `http-sentinel load -w ${WORKERS} (production preset, the default; own process)`,
+      fn: sentinelCli('production'),
+      base: 1,
+    },
+    {
+      name: `http-sentinel load -w ${WORKERS} --preset development (retry only, no breaker)`,
+      fn: sentinelCli('development'),
+      base: 1,
+    },
+    { name: 'loadTest + createResilientClient (production), in this process', fn: inProcess, base: 0 },
+    { name: 'autocannon 9.0.0, in this process (information)', fn: autocannonRow, base: 0 },
   ];
   const samples: Sample[][] = cases.map(() => []);
   try {
@@ -141,15 +193,16 @@ export default async function cliSuite(_report: Reporter): Promise<void> {
     rps: median((samples[i] as Sample[]).map((s) => s.rps)),
     p99: median((samples[i] as Sample[]).map((s) => s.p99Ms)),
   }));
-  const base = rows[0] as (typeof rows)[number];
   console.log(
     `\n### http-sentinel load vs raw undici and autocannon: ${WORKERS} workers × ${PER_WORKER} requests, ${ROUNDS} interleaved rounds (medians)\n`,
   );
-  console.log('| case | req/s | p99 | req/s vs undici | p99 vs undici |');
-  console.log('|:--|--:|--:|--:|--:|');
-  for (const row of rows) {
+  console.log('Each row is compared with raw undici run the same way: in a fresh process, or in this one.\n');
+  console.log('| case | req/s | p99 | req/s vs undici | p99 vs undici | baseline |');
+  console.log('|:--|--:|--:|--:|--:|:--|');
+  rows.forEach((row, i) => {
+    const base = rows[(cases[i] as (typeof cases)[number]).base] as (typeof rows)[number];
     console.log(
-      `| ${row.name} | ${Math.round(row.rps).toLocaleString('en-US')} | ${row.p99.toFixed(2)} ms | ${(row.rps / base.rps).toFixed(2)}× | ${(row.p99 / base.p99).toFixed(2)}× |`,
+      `| ${row.name} | ${Math.round(row.rps).toLocaleString('en-US')} | ${row.p99.toFixed(2)} ms | ${(row.rps / base.rps).toFixed(2)}× | ${(row.p99 / base.p99).toFixed(2)}× | ${base === row ? '—' : base.name.replace('raw undici Pool.request (64 connections), ', '')} |`,
     );
-  }
+  });
 }

@@ -8,7 +8,14 @@
  * 3. Throughput and p99 for 1, 2, 4 … 256 async workers against the loopback server (another
  *    process: servers/ok-server.ts).
  * 4. `loadTest` with 64 workers against raw undici `Pool.request` with 64 connections driving the
- *    same server, interleaved rounds (goal >= 0.85×); autocannon as an information row.
+ *    same server, interleaved rounds (goal >= 0.85×). Every row uses 64 connections in all; the
+ *    baseline shares one Pool, while loadTest gives each worker its own client (so its own
+ *    dispatcher with one busy connection): a row of 64 undici Pools of 1 connection shows what
+ *    that topology costs by itself, and a row of 64 bare clients what the client costs, so the
+ *    gap splits into undici topology, client, and loadTest. autocannon is an information row.
+ *
+ * `BENCH_SECTIONS=vs-undici pnpm bench workers` runs only the named sections (heap, overhead,
+ * scaling, vs-undici).
  */
 import { retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
@@ -199,10 +206,14 @@ async function loadTestVsUndici(origin: string): Promise<void> {
   const perWorker = 500;
   const total = workers * perWorker;
   const undici = new Pool(origin, { connections: workers });
+  // loadTest's topology with raw undici: each worker owns its dispatcher (a client has its own
+  // Agent) and uses one connection of it. Same 64 connections in all as the baseline.
+  const perWorkerPools = Array.from({ length: workers }, () => new Pool(origin, { connections: 1 }));
+  const clients = Array.from({ length: workers }, () => createClient());
   // Each run returns its throughput; CPU per request (this process) is measured around it.
   const cases: { name: string; run: () => Promise<number> }[] = [
     {
-      name: 'undici Pool.request, 64 connections, 64 concurrent loops (baseline)',
+      name: 'undici Pool.request, 1 Pool × 64 connections, 64 concurrent loops (baseline)',
       run: async () => {
         let left = total;
         const started = performance.now();
@@ -213,6 +224,33 @@ async function loadTestVsUndici(origin: string): Promise<void> {
               const response = await undici.request({ path: '/items', method: 'GET' });
               await response.body.text();
             }
+          }),
+        );
+        return total / ((performance.now() - started) / 1000);
+      },
+    },
+    {
+      name: 'undici Pool.request, 64 Pools × 1 connection, a loop each (loadTest’s topology)',
+      run: async () => {
+        const started = performance.now();
+        await Promise.all(
+          perWorkerPools.map(async (pool) => {
+            for (let i = 0; i < perWorker; i++) {
+              const response = await pool.request({ path: '/items', method: 'GET' });
+              await response.body.text();
+            }
+          }),
+        );
+        return total / ((performance.now() - started) / 1000);
+      },
+    },
+    {
+      name: '64 createClient() clients, a loop each, no loadTest (what the client costs)',
+      run: async () => {
+        const started = performance.now();
+        await Promise.all(
+          clients.map(async (client) => {
+            for (let i = 0; i < perWorker; i++) await client.get(url);
           }),
         );
         return total / ((performance.now() - started) / 1000);
@@ -244,7 +282,7 @@ async function loadTestVsUndici(origin: string): Promise<void> {
       (cpu[index] as number[]).push((used.user + used.system) / total);
     }
   }
-  await undici.close();
+  await Promise.all([undici.close(), ...perWorkerPools.map((pool) => pool.close()), ...clients.map((c) => c.close())]);
   const medians = measured.map(median);
   const cpuMedians = cpu.map(median);
   const base = medians[0] as number;
@@ -271,11 +309,13 @@ async function loadTestVsUndici(origin: string): Promise<void> {
 
 export default async function workersSuite(report: Reporter): Promise<void> {
   const server = await spawnServer('ok-server');
+  const sections = process.env.BENCH_SECTIONS?.split(',');
+  const wanted = (name: string) => sections === undefined || sections.includes(name);
   try {
-    await heapSection(server.url);
-    await overheadSection(report);
-    await scalingSection(`${server.url}/items`);
-    await loadTestVsUndici(server.url);
+    if (wanted('heap')) await heapSection(server.url);
+    if (wanted('overhead')) await overheadSection(report);
+    if (wanted('scaling')) await scalingSection(`${server.url}/items`);
+    if (wanted('vs-undici')) await loadTestVsUndici(server.url);
   } finally {
     await server.close();
   }

@@ -93,7 +93,9 @@ describe('http-sentinel load (built bin)', () => {
     // to trip ran on microtasks alone and the others stalled with a request or two each).
     expect(new Set(report.breakerTransitions.filter((t) => t.to === 'open').map((t) => t.workerIndex)).size).toBe(6);
     expect(report.errors.SENTINEL_CIRCUIT_OPEN).toBeGreaterThan(0);
-    expect(Math.max(...report.perWorker.map((w) => w.requests))).toBeLessThan(2 * 2_000); // <= ~1 rejection per ms
+    // Rejections without I/O go as fast as the workers yield, so every worker keeps sending.
+    expect(Math.min(...report.perWorker.map((w) => w.requests))).toBeGreaterThan(3);
+    expect(report.elapsedMs).toBeLessThan(3_000);
   }, 60_000);
 
   it('a target that refuses connections: one line, exit 1', async () => {

@@ -30,3 +30,18 @@ describe('BucketHistogram', () => {
     expect(h.percentile(100)).toBe(10_000_000);
   });
 });
+
+describe('BucketHistogram.reset', () => {
+  it('forgets every value, the max included, and records afresh', () => {
+    const h = new BucketHistogram();
+    for (const ms of [5, 50, 500]) h.record(ms);
+    h.reset();
+    expect(h.count).toBe(0);
+    expect(h.percentile(50)).toBe(0);
+    expect(h.maxMs).toBe(0);
+    h.record(2);
+    expect(h.count).toBe(1);
+    expect(h.percentile(99)).toBe(2);
+    expect(h.maxMs).toBe(2);
+  });
+});

@@ -24,7 +24,8 @@ function highestValueOf(index: number): number {
 }
 
 /**
- * A small, fast histogram for the pool's own wait and run times, recorded on every task: one
+ * A small, fast histogram for what is recorded on every task or request (the pool's wait and run
+ * times, a load test's current second): one
  * `Uint32Array` of 3,328 counters (13 KB), allocated on the first record, and a record is an
  * index computation and an increment (the HDR histogram costs about 10× more per record, which
  * `pool.run`'s overhead budget cannot afford). Percentiles are a bucket's highest value (like
@@ -64,5 +65,17 @@ export class BucketHistogram {
 
   get maxMs(): number {
     return roundMs(this.#maxMs);
+  }
+
+  /** Values recorded. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Forgets every value (the counters already allocated are kept for reuse). */
+  reset(): void {
+    this.#counts?.fill(0);
+    this.#count = 0;
+    this.#maxMs = 0;
   }
 }

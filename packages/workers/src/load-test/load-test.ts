@@ -1,9 +1,6 @@
 import { createClient } from '@sentinel/client';
-import { type Clock, reportListenerError } from '@sentinel/core';
-import type { WorkerPool } from '../pool/api.ts';
 import { createWorkerPool } from '../pool/create-worker-pool.ts';
 import type { SetupContext } from '../pool/options.ts';
-import type { TaskContext } from '../pool/task.ts';
 import { BreakerWatch } from './breaker-watch.ts';
 import {
   type LoadTestOptions,
@@ -12,14 +9,13 @@ import {
   type ResolvedPhase,
   resolveLoadTestOptions,
 } from './options.ts';
+import { openTotal, runPhase } from './phases.ts';
+import { ProgressReporter } from './progress.ts';
 import { Recorder } from './recorder.ts';
-import type { LoadTestProgress, LoadTestReport } from './report.ts';
+import type { LoadTestReport } from './report.ts';
 
 const PROGRESS_EVERY_MS = 250;
 const ignore = () => {};
-
-/** Runs one request on a worker and records it (when measuring). Never throws. */
-type Measure<W> = (worker: W, context: TaskContext, intendedStart: number | undefined) => Promise<void>;
 
 function defaultSetup(
   options: ResolvedLoadTestOptions<LoadTestWorker>,
@@ -31,90 +27,6 @@ function defaultSetup(
     const breaker = watch.wrap(resolved?.breaker, index);
     return { client: createClient(breaker === undefined ? resolved : { ...resolved, breaker }) };
   };
-}
-
-/** The closed model: each worker sends its next request when its last one ended. */
-async function runClosed<W>(
-  pool: WorkerPool<W>,
-  phase: ResolvedPhase,
-  measure: Measure<W>,
-  clock: Clock,
-  stop: AbortSignal,
-): Promise<void> {
-  const end = phase.durationMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + phase.durationMs;
-  let remaining =
-    phase.requestsPerWorker === undefined ? Number.POSITIVE_INFINITY : phase.requestsPerWorker * pool.size;
-  // One task function for every request: nothing to capture per request in this model.
-  const task = (worker: W, context: TaskContext) => measure(worker, context, undefined);
-  const loop = async () => {
-    while (remaining > 0 && !stop.aborted && clock.now() < end) {
-      remaining--;
-      await pool.run(task).catch(ignore);
-    }
-  };
-  await Promise.all(Array.from({ length: pool.size }, loop));
-}
-
-/** Requests an open-model phase makes: every scheduled start within the duration, or workers × requestsPerWorker. */
-function openTotal(phase: ResolvedPhase, workers: number, rate: number): number {
-  if (phase.requestsPerWorker !== undefined) return phase.requestsPerWorker * workers;
-  return Math.max(1, Math.ceil(((phase.durationMs as number) * rate) / 1000));
-}
-
-/**
- * The open model: request k is due at start + k / rate whatever the server does. A due request
- * waits for a free worker (at most `workers` in flight); its latency still runs from when it was
- * due, so a stalled server shows in the latency instead of silently slowing the test down.
- */
-async function runOpen<W>(
-  pool: WorkerPool<W>,
-  phase: ResolvedPhase,
-  rate: number,
-  measure: Measure<W>,
-  clock: Clock,
-  stop: AbortSignal,
-): Promise<void> {
-  const intervalMs = 1000 / rate;
-  const total = openTotal(phase, pool.size, rate);
-  const start = clock.now();
-  let next = 0;
-  let inFlight = 0;
-  let wake: (() => void) | undefined;
-  const ended = () => {
-    inFlight--;
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  while (next < total && !stop.aborted) {
-    const due = start + next * intervalMs;
-    const now = clock.now();
-    if (due > now) {
-      try {
-        await clock.sleep(due - now, stop);
-      } catch {
-        break;
-      }
-      continue;
-    }
-    if (inFlight >= pool.size) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      continue;
-    }
-    next++;
-    inFlight++;
-    pool
-      .run((worker, context) => measure(worker, context, due))
-      .catch(ignore)
-      .then(ended);
-  }
-  while (inFlight > 0) {
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
 }
 
 /**
@@ -168,34 +80,12 @@ export async function loadTest<W = LoadTestWorker>(options: LoadTestOptions<W>):
   // Aborted while the workers were being built: the listener above will never fire.
   if (o.signal?.aborted) onAbort();
 
-  const measure: Measure<W> = async (worker, context, intendedStart) => {
-    const started = clock.now();
-    let ok = true;
-    let outcome: unknown;
-    try {
-      outcome = await request(worker, context);
-    } catch (error) {
-      ok = false;
-      outcome = error;
-    }
-    const end = clock.now();
-    recorder?.record(
-      context.workerIndex,
-      ok,
-      outcome,
-      end - (intendedStart ?? started),
-      intendedStart === undefined ? undefined : end - started,
-      end,
-    );
-  };
-  const runPhase = (phase: ResolvedPhase) =>
-    o.rate === undefined
-      ? runClosed(pool, phase, measure, clock, stopper.signal)
-      : runOpen(pool, phase, o.rate, measure, clock, stopper.signal);
+  const phaseRun = (phase: ResolvedPhase, recorder: Recorder | undefined) =>
+    runPhase({ pool, phase, rate: o.rate, request, clock, stop: stopper.signal, recorder });
 
   let report: LoadTestReport;
   try {
-    if (o.warmup !== undefined) await runPhase(o.warmup);
+    if (o.warmup !== undefined) await phaseRun(o.warmup, undefined);
     report = await measuredPhase();
   } catch (error) {
     o.signal?.removeEventListener('abort', onAbort);
@@ -236,7 +126,7 @@ export async function loadTest<W = LoadTestWorker>(options: LoadTestOptions<W>):
         progress.report(now);
       }
     })();
-    await runPhase(o.phase);
+    await phaseRun(o.phase, measuring);
     const end = clock.now();
     ticker.abort();
     await ticking;
@@ -249,49 +139,5 @@ export async function loadTest<W = LoadTestWorker>(options: LoadTestOptions<W>):
       aborted,
       elapsedMs: end - start,
     });
-  }
-}
-
-/** Builds `onProgress` payloads; a throwing listener is reported, never breaks the run. */
-class ProgressReporter {
-  readonly #recorder: Recorder;
-  readonly #start: number;
-  readonly #total: number | null;
-  readonly #listener: ((progress: LoadTestProgress) => void) | undefined;
-  #lastDone = 0;
-  #lastAt: number;
-
-  constructor(
-    recorder: Recorder,
-    start: number,
-    total: number | null,
-    listener: ((progress: LoadTestProgress) => void) | undefined,
-  ) {
-    this.#recorder = recorder;
-    this.#start = start;
-    this.#lastAt = start;
-    this.#total = total;
-    this.#listener = listener;
-  }
-
-  report(now: number): void {
-    if (this.#listener === undefined) return;
-    const done = this.#recorder.done;
-    const seconds = (now - this.#lastAt) / 1000;
-    const progress: LoadTestProgress = {
-      done,
-      total: this.#total,
-      ok: this.#recorder.succeeded,
-      failed: this.#recorder.failed,
-      elapsedMs: now - this.#start,
-      rps: seconds > 0 ? (done - this.#lastDone) / seconds : 0,
-    };
-    this.#lastDone = done;
-    this.#lastAt = now;
-    try {
-      this.#listener(progress);
-    } catch (error) {
-      reportListenerError(error);
-    }
   }
 }

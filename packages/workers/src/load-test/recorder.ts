@@ -31,6 +31,13 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+/** Counts by status as the report's table (integer keys list in ascending order, as JSON objects do). */
+function statusTable(counts: ReadonlyMap<number, number>): Record<string, number> {
+  const table: Record<string, number> = {};
+  for (const status of [...counts.keys()].sort((a, b) => a - b)) table[String(status)] = counts.get(status) as number;
+  return table;
+}
+
 /** What the report needs that only the run knows. */
 export interface RunFacts {
   readonly model: 'closed' | 'open';
@@ -52,7 +59,8 @@ export class Recorder {
   readonly #service: LatencyHistogram | undefined;
   readonly #workers: WorkerTally[];
   readonly #timeline = new Timeline();
-  readonly #statuses: Record<string, number> = {};
+  // By number while running: no string per request.
+  readonly #statuses = new Map<number, number>();
   readonly #errors: Record<string, number> = {};
   readonly #breakers: BreakerWatch;
   #succeeded = 0;
@@ -111,7 +119,7 @@ export class Recorder {
     worker.latency.record(latencyMs);
     if (serviceMs !== undefined) this.#service?.record(serviceMs);
     const status = statusCodeOf(outcome);
-    if (status !== undefined) bump(this.#statuses, String(status));
+    if (status !== undefined) this.#statuses.set(status, (this.#statuses.get(status) ?? 0) + 1);
     let errorKey: string | undefined;
     if (ok) {
       this.#succeeded++;
@@ -188,7 +196,7 @@ export class Recorder {
       succeeded: this.#succeeded,
       failed: this.#failed,
       successRate: requests === 0 ? 1 : this.#succeeded / requests,
-      statuses: this.#statuses,
+      statuses: statusTable(this.#statuses),
       errors: this.#errors,
       attempts,
       retries,

@@ -1,15 +1,15 @@
-import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import { bump } from './outcome-fields.ts';
 import type { TimelineEntry } from './report.ts';
 
 /**
- * Per-second buckets by completion time. Only the current second holds a histogram (reused);
- * a finished second keeps its counts and p50/p99. Seconds in which nothing completed are
+ * Per-second buckets by completion time. Only the current second holds a histogram (counters,
+ * reused: recording is an increment); a finished second keeps its counts and p50/p99. Seconds in which nothing completed are
  * filled in, so a stall shows as a gap rather than disappearing.
  */
 export class Timeline {
   readonly #entries: TimelineEntry[] = [];
-  readonly #histogram = new LatencyHistogram(2);
+  readonly #histogram = new BucketHistogram();
   #second = 0;
   #requests = 0;
   #ok = 0;

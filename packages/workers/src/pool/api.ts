@@ -1,6 +1,6 @@
 import type { Disposer, Listener } from '@sentinel/core';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
-import type { MapOptions, MapResult } from './map.ts';
+import type { MapOptions, MapResult } from './map-results.ts';
 import type { PoolStats } from './stats.ts';
 import type { TaskContext, TaskFunction } from './task.ts';
 

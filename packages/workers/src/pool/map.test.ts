@@ -8,7 +8,7 @@ import { isPoolClosedError } from '../errors.ts';
 import { deferred, ManualClock } from '../test-support/resources.ts';
 import type { WorkerPool } from './api.ts';
 import { createWorkerPool } from './create-worker-pool.ts';
-import type { MapResult } from './map.ts';
+import type { MapResult } from './map-results.ts';
 
 let server: ChaosServer;
 beforeEach(async () => {

@@ -1,38 +1,7 @@
 import { type Clock, optionChecker } from '@sentinel/core';
 import { PoolClosedError } from '../errors.ts';
-import { checkSignal } from './signal.ts';
+import { checkMapArguments, type MapOptions, type MapResult, mapResult, ResultBuffer } from './map-results.ts';
 import { Task, type TaskContext } from './task.ts';
-
-/** Options of `pool.map`. */
-export interface MapOptions {
-  /**
-   * Yield results in input order instead of completion order. A slow item then holds back the
-   * ones after it (at most `size` running plus `size` finished results are kept).
-   * @default false
-   */
-  readonly ordered?: boolean | undefined;
-  /**
-   * Aborting it stops the map: running items are aborted and the iteration throws `signal.reason`.
-   * @default none
-   */
-  readonly signal?: AbortSignal | undefined;
-}
-
-interface MapResultBase<T> {
-  /** The input item. */
-  readonly item: T;
-  /** Its position in the input (0-based). */
-  readonly index: number;
-  /** The worker that ran it. */
-  readonly workerIndex: number;
-  /** How long `fn` ran, in ms. */
-  readonly ms: number;
-}
-
-/** One item's outcome: `ok` with `value`, or not with `error`. */
-export type MapResult<T, R> =
-  | (MapResultBase<T> & { readonly ok: true; readonly value: R; readonly error: undefined })
-  | (MapResultBase<T> & { readonly ok: false; readonly value: undefined; readonly error: unknown });
 
 /** What a map needs from the pool. */
 export interface MapScheduler<W> {
@@ -88,7 +57,6 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
   readonly fn: MapFunction<T, W, R>;
   readonly #pool: MapScheduler<W>;
   readonly #items: Iterable<T> | AsyncIterable<T>;
-  readonly #ordered: boolean;
   readonly #userSignal: AbortSignal | undefined;
   readonly #live = new Set<MapTask<W, T>>();
   #source: Source<T> | undefined;
@@ -103,12 +71,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
   // Deferred: thrown once what had finished is yielded. Immediate: the user's abort.
   #failure: { error: unknown } | undefined;
   #aborted: { error: unknown } | undefined;
-  // Unordered: results in completion order (a ring would do; arrays of <= size are cheap).
-  readonly #ready: MapResult<T, R>[] = [];
-  #readyHead = 0;
-  // Ordered: results by index, and the next index to yield.
-  readonly #byIndex = new Map<number, MapResult<T, R>>();
-  #nextIndex = 0;
+  readonly #results: ResultBuffer<T, R>;
   #wake: (() => void) | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   readonly #onUserAbort = () => this.#abort((this.#userSignal as AbortSignal).reason);
@@ -123,7 +86,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
     this.#pool = pool;
     this.#items = items;
     this.fn = fn;
-    this.#ordered = ordered;
+    this.#results = new ResultBuffer(ordered);
     this.#userSignal = signal;
   }
 
@@ -154,7 +117,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
         await this.#stop(this.#aborted.error);
         throw this.#aborted.error;
       }
-      const result = this.#take();
+      const result = this.#results.take();
       if (result !== undefined) {
         this.#pump();
         return { done: false, value: result };
@@ -201,30 +164,6 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
     this.#pump();
   }
 
-  #buffered(): number {
-    return this.#ordered ? this.#byIndex.size : this.#ready.length - this.#readyHead;
-  }
-
-  #take(): MapResult<T, R> | undefined {
-    if (this.#ordered) {
-      const result = this.#byIndex.get(this.#nextIndex);
-      if (result !== undefined) {
-        this.#byIndex.delete(this.#nextIndex);
-        this.#nextIndex++;
-      }
-      return result;
-    }
-    if (this.#readyHead === this.#ready.length) return undefined;
-    const result = this.#ready[this.#readyHead] as MapResult<T, R>;
-    this.#ready[this.#readyHead] = undefined as never;
-    this.#readyHead++;
-    if (this.#readyHead === this.#ready.length) {
-      this.#ready.length = 0;
-      this.#readyHead = 0;
-    }
-    return result;
-  }
-
   /** Pulls and submits items while there is room: `size` running, `2 × size` pulled but not yielded. */
   #pump(): void {
     // Re-entered when a synchronous item ends inside submit(): the running loop carries on instead.
@@ -246,7 +185,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
       this.#failure === undefined &&
       this.#aborted === undefined &&
       this.#running < size &&
-      this.#running + this.#buffered() < 2 * size
+      this.#running + this.#results.size < 2 * size
     ) {
       const source = this.#source as Source<T>;
       if (source.sync) {
@@ -310,12 +249,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
       this.#failure ??= { error: value };
       return;
     }
-    const base = { item: task.item, index: task.index, workerIndex: task.workerIndex, ms: task.runMs };
-    const result = (
-      ok ? { ...base, ok: true, value, error: undefined } : { ...base, ok: false, value: undefined, error: value }
-    ) as MapResult<T, R>;
-    if (this.#ordered) this.#byIndex.set(task.index, result);
-    else this.#ready.push(result);
+    this.#results.add(mapResult(task.item, task.index, task.workerIndex, task.runMs, ok, value));
   }
 
   ended(task: MapTask<W, T>): void {
@@ -355,9 +289,7 @@ class MapIteration<W, T, R> implements AsyncIterableIterator<unknown> {
         this.#wake = resolve;
       });
     }
-    this.#ready.length = 0;
-    this.#readyHead = 0;
-    this.#byIndex.clear();
+    this.#results.clear();
     if (!this.#closedSource && !this.#sourceDone && this.#source !== undefined) {
       this.#closedSource = true;
       await this.#source.it.return?.();
@@ -372,18 +304,8 @@ export function mapOverPool<W, T, R>(
   fn: MapFunction<T, W, R>,
   options?: MapOptions,
 ): AsyncIterableIterator<MapResult<T, Awaited<R>>> {
-  const candidate = items as Partial<AsyncIterable<T> & Iterable<T>> | null | undefined;
-  if (
-    candidate === null ||
-    candidate === undefined ||
-    (typeof candidate[Symbol.asyncIterator] !== 'function' && typeof candidate[Symbol.iterator] !== 'function')
-  ) {
-    check.fail('items', items, 'an iterable or async iterable');
-  }
+  const { ordered, signal } = checkMapArguments(check, items, options);
   check.function('fn', fn);
-  const opts = check.options(options, ['ordered', 'signal']);
-  const ordered = check.boolean('ordered', opts.ordered, false);
-  const signal = checkSignal(check, opts.signal);
   return new MapIteration<W, T, R>(pool, items, fn, ordered, signal) as unknown as AsyncIterableIterator<
     MapResult<T, Awaited<R>>
   >;

@@ -1,3 +1,5 @@
+import type { BucketHistogram } from '../latency/bucket-histogram.ts';
+
 /** p50, p99 and max of a set of durations, in milliseconds. */
 export interface DurationStats {
   readonly p50: number;
@@ -41,4 +43,9 @@ export interface PoolStats {
   readonly runMs: DurationStats;
   /** `close()` was called. */
   readonly closed: boolean;
+}
+
+/** p50, p99 and the exact max of a pool's wait or run times (both pools record them per task). */
+export function durationStats(histogram: BucketHistogram): DurationStats {
+  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.maxMs };
 }

@@ -3,10 +3,11 @@ import { PoolClosedError, QueueFullError } from '../errors.ts';
 import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import type { CloseOptions, RunOptions, WorkerPool } from './api.ts';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
-import { type MapOptions, type MapResult, type MapScheduler, mapOverPool } from './map.ts';
+import { type MapScheduler, mapOverPool } from './map.ts';
+import type { MapOptions, MapResult } from './map-results.ts';
 import type { ResolvedPoolOptions } from './options.ts';
 import { checkSignal } from './signal.ts';
-import type { DurationStats, PoolStats } from './stats.ts';
+import { durationStats, type PoolStats } from './stats.ts';
 import { type AbortSink, RunTask, type Task, type TaskContext, type TaskFunction, TaskQueue } from './task.ts';
 import { statusOf } from './teardown.ts';
 
@@ -24,10 +25,6 @@ interface Slot<W> {
 
 const runCheck = optionChecker('pool.run');
 const closeCheck = optionChecker('pool.close');
-
-function durations(histogram: BucketHistogram): DurationStats {
-  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.maxMs };
-}
 
 /** The async pool; made by {@link createWorkerPool} once every worker's state is built. */
 export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
@@ -291,8 +288,8 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
       completed: this.#completed,
       failed: this.#failed,
       rejected: this.#rejected,
-      waitMs: durations(this.#wait),
-      runMs: durations(this.#run),
+      waitMs: durationStats(this.#wait),
+      runMs: durationStats(this.#run),
       closed: this.#closed,
     };
   }

@@ -1,7 +1,7 @@
 import type { Transferable } from 'node:worker_threads';
 import type { Disposer } from '@sentinel/core';
 import type { TaskEndEvent } from '../pool/events.ts';
-import type { MapOptions, MapResult } from '../pool/map.ts';
+import type { MapOptions, MapResult } from '../pool/map-results.ts';
 import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
 import type { ThreadTaskContext } from './thread-entry.ts';
 

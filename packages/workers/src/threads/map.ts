@@ -1,4 +1,4 @@
-import type { MapResult } from '../pool/map.ts';
+import { type MapResult, mapResult, ResultBuffer } from '../pool/map-results.ts';
 
 /** A started task: its promise, and (once settled) which thread ran it and for how long. */
 export interface StartedTask<R> {
@@ -24,13 +24,14 @@ export async function* mapLazily<I, R>(
   },
 ): AsyncGenerator<MapResult<I, R>, void, undefined> {
   const { readAhead, ordered, signal } = options;
+  // Read as properties, not with `in`: a string is iterable too.
+  const source = items as Partial<AsyncIterable<I> & Iterable<I>>;
   const iterator =
-    Symbol.asyncIterator in items
+    typeof source[Symbol.asyncIterator] === 'function'
       ? (items as AsyncIterable<I>)[Symbol.asyncIterator]()
       : (items as Iterable<I>)[Symbol.iterator]();
   const stop = new AbortController();
-  const done: MapResult<I, R>[] = [];
-  const doneByIndex = new Map<number, MapResult<I, R>>();
+  const results = new ResultBuffer<I, R>(ordered);
   const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const onAbort = () => {
@@ -44,23 +45,13 @@ export async function* mapLazily<I, R>(
 
   const launch = (item: I, index: number) => {
     const task = start(item, stop.signal);
-    const settle = (ok: boolean, value: R | undefined, error: unknown) => {
-      const result = {
-        item,
-        index,
-        ok,
-        value,
-        error,
-        workerIndex: task.workerIndex(),
-        ms: task.ms(),
-      } as MapResult<I, R>;
-      if (ordered) doneByIndex.set(index, result);
-      else done.push(result);
+    const settle = (ok: boolean, value: unknown) => {
+      results.add(mapResult(item, index, task.workerIndex(), task.ms(), ok, value));
       wake?.();
     };
     const tracked = task.promise.then(
-      (value) => settle(true, value, undefined),
-      (error: unknown) => settle(false, undefined, error),
+      (value) => settle(true, value),
+      (error: unknown) => settle(false, error),
     );
     inFlight.add(tracked);
     void tracked.then(() => inFlight.delete(tracked));
@@ -75,9 +66,8 @@ export async function* mapLazily<I, R>(
         else launch(step.value, pulled++);
         if (signal?.aborted) throw signal.reason;
       }
-      const next = ordered ? doneByIndex.get(yielded) : done.shift();
+      const next = results.take();
       if (next !== undefined) {
-        doneByIndex.delete(yielded);
         yielded++;
         yield next;
         continue;

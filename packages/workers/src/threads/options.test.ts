@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isConfigError, isTimeoutError, TimeoutError } from '@sentinel/core';
 import { describe, expect, it } from 'vitest';
+import { createThreadPool } from './create-thread-pool.ts';
 import { createGates } from './fixtures/gates.ts';
-import { createThreadPool } from './thread-pool.ts';
 
 const handlers = new URL('./fixtures/handlers.ts', import.meta.url);
 const data = { gates: createGates(1), label: 'x' };

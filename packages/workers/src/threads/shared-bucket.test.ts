@@ -1,7 +1,7 @@
 import { epochClock, sharedTokenBucket } from '@sentinel/ratelimit';
 import { describe, expect, it } from 'vitest';
+import { createThreadPool } from './create-thread-pool.ts';
 import type * as Bucket from './fixtures/bucket.ts';
-import { createThreadPool } from './thread-pool.ts';
 
 describe('a sharedTokenBucket handed to the threads through data', () => {
   it('holds the total rate across 2 threads within 5 % of the configured one', { timeout: 120_000 }, async () => {

@@ -1,10 +1,10 @@
 import { isSentinelError } from '@sentinel/core';
 import { describe, expect, it } from 'vitest';
 import { isWorkerCrashedError, type WorkerCrashedError } from '../errors.ts';
+import { createThreadPool } from './create-thread-pool.ts';
 import type { ThreadErrorEvent } from './events.ts';
 import { createGates, openGate, waitWhile } from './fixtures/gates.ts';
 import type * as Handlers from './fixtures/handlers.ts';
-import { createThreadPool } from './thread-pool.ts';
 
 describe('a thread that crashes', () => {
   it('fails only its own task with WorkerCrashedError; the thread is replaced and no other task is lost', {

@@ -14,9 +14,9 @@ import { isRateLimitedError } from '@sentinel/ratelimit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPoolClosedError, isQueueFullError } from '../errors.ts';
 import type { ThreadPool } from './api.ts';
+import { createThreadPool } from './create-thread-pool.ts';
 import { createGates, type Gates, openGate, waitWhile } from './fixtures/gates.ts';
 import type * as Handlers from './fixtures/handlers.ts';
-import { createThreadPool } from './thread-pool.ts';
 
 const handlers = new URL('./fixtures/handlers.ts', import.meta.url);
 // Starting a thread loads tsx and the sources: seconds on a busy 2-core machine.

@@ -2,71 +2,27 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Emitter, optionChecker } from '@sentinel/core';
 import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
 import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
-import { LatencyHistogram } from '../latency/latency-histogram.ts';
+import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import type { TaskEndEvent } from '../pool/events.ts';
-import type { MapOptions, MapResult } from '../pool/map.ts';
+import { checkMapArguments, type MapOptions, type MapResult } from '../pool/map-results.ts';
 import { checkSignal } from '../pool/signal.ts';
-import type { DurationStats } from '../pool/stats.ts';
-import type { AnyHandler, ThreadPool, ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
+import { durationStats } from '../pool/stats.ts';
+import type { ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
 import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
-import { KeepAlive } from './keep-alive.ts';
+import type { KeepAlive } from './keep-alive.ts';
 import { mapLazily, type StartedTask } from './map.ts';
-import { type ResolvedThreadPoolOptions, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.ts';
+import type { ResolvedThreadPoolOptions } from './options.ts';
 import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
-import { FifoTaskQueue } from './task-queue.ts';
-import { isThreadMessage, type StartedThreads, startThreads } from './thread-startup.ts';
+import type { FifoTaskQueue } from './task-queue.ts';
+import { newTaskRecord, slotOf, type TaskRecord } from './task-record.ts';
+import { isThreadMessage, type StartedThreads } from './thread-startup.ts';
 import { ThreadStatsBook } from './thread-stats.ts';
-
-interface TaskRecord {
-  readonly id: number;
-  readonly name: string;
-  readonly submittedAt: number;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  /** waiting → running (a thread took it) → settled (the caller has its answer). */
-  phase: 'waiting' | 'running' | 'settled';
-  /** The thread still owes an answer (stays true after an abort until it arrives). */
-  onThread: boolean;
-  threadId: number;
-  workerIndex: number;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  /** Keeps the process alive until the caller has its answer. */
-  held: boolean;
-  /** Counted in its thread's `tasks` (at dispatch when the slot is known, else at the end). */
-  counted: boolean;
-  /** What the caller was told. */
-  told: { readonly ok: boolean; readonly value: unknown } | undefined;
-  /** The handler's run time, as its thread measured it (0 until it answered). */
-  runMs: number;
-}
 
 const runCheck = optionChecker('threadPool.run');
 
-/**
- * Creates a pool of `threads` worker threads on piscina for CPU-heavy work (parsing, hashing,
- * compressing responses): the same `run` / `map` / `stats` / `close` surface as the async pool.
- * Resolves once every thread has run the module's `setup(index, data)`; if one fails, every
- * thread is terminated and the promise rejects with that failure.
- */
-export async function createThreadPool<M = Record<string, AnyHandler>>(
-  options: ThreadPoolOptions,
-): Promise<ThreadPool<M>> {
-  const resolved = resolveThreadPoolOptions(options);
-  const queue = new FifoTaskQueue();
-  const keepAlive = new KeepAlive();
-  let pool: Pool | undefined;
-  const started = await startThreads(resolved, {
-    queue,
-    keepAlive,
-    onDispatch: (task, threadId) => pool?.dispatched(task, threadId),
-  });
-  pool = new Pool(resolved, started, queue, keepAlive);
-  return pool as unknown as ThreadPool<M>;
-}
-
-class Pool {
+/** The thread pool; made by {@link createThreadPool} once every thread has run its setup. */
+export class Pool {
   readonly #options: ResolvedThreadPoolOptions;
   readonly #threads: StartedThreads;
   readonly #queue: FifoTaskQueue;
@@ -76,8 +32,8 @@ class Pool {
   readonly #onThread = new Set<TaskRecord>();
   readonly #taskEnd = new Emitter<TaskEndEvent>();
   readonly #workerError = new Emitter<ThreadErrorEvent>();
-  readonly #wait = new LatencyHistogram(2);
-  readonly #run = new LatencyHistogram(2);
+  readonly #wait = new BucketHistogram();
+  readonly #run = new BucketHistogram();
   #nextId = 0;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
@@ -117,12 +73,7 @@ class Pool {
   map(name: string, items: unknown, options?: MapOptions): AsyncIterable<MapResult<unknown, unknown>> {
     const check = optionChecker('threadPool.map');
     this.#checkName(check, name);
-    if (typeof items !== 'object' || items === null || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
-      check.fail('items', items, 'an iterable or async iterable');
-    }
-    const opts = check.options(options, ['ordered', 'signal']);
-    const ordered = check.boolean('ordered', opts.ordered, false);
-    const signal = checkSignal(check, opts.signal);
+    const { ordered, signal } = checkMapArguments(check, items, options);
     // Every thread busy plus one task queued per thread, so none idles between results. The map
     // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
     const readAhead = 2 * this.#options.threads;
@@ -151,8 +102,8 @@ class Pool {
       failed,
       rejected,
       crashes,
-      waitMs: durations(this.#wait),
-      runMs: durations(this.#run),
+      waitMs: durationStats(this.#wait),
+      runMs: durationStats(this.#run),
       closed: this.#closing !== undefined,
     };
   }
@@ -198,29 +149,7 @@ class Pool {
     const transfer = opts.transfer;
     if (transfer !== undefined && !Array.isArray(transfer))
       runCheck.fail('transfer', transfer, 'an array of transferable objects');
-    let resolve!: (value: unknown) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<unknown>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const record: TaskRecord = {
-      id: this.#nextId++,
-      name,
-      submittedAt: this.#options.clock.now(),
-      resolve,
-      reject,
-      phase: 'waiting',
-      onThread: false,
-      threadId: 0,
-      workerIndex: -1,
-      signal,
-      onAbort: undefined,
-      held: false,
-      counted: false,
-      told: undefined,
-      runMs: 0,
-    };
+    const { record, promise } = newTaskRecord(this.#nextId++, name, this.#options.clock.now(), signal);
     const started = { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
     if (this.#closing !== undefined || signal?.aborted) {
       this.#refuse(record, this.#closing !== undefined ? new PoolClosedError() : signal?.reason);
@@ -385,16 +314,4 @@ class Pool {
     this.#taskEnd.clear();
     this.#workerError.clear();
   }
-}
-
-function slotOf(slots: Int32Array, threadId: number): number {
-  for (let i = 0; i < slots.length; i++) {
-    const owner = Atomics.load(slots, i);
-    if (owner === threadId || owner === -threadId) return i;
-  }
-  return -1;
-}
-
-function durations(histogram: LatencyHistogram): DurationStats {
-  return { p50: histogram.percentile(50), p99: histogram.percentile(99), max: histogram.percentile(100) };
 }

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { RetryPolicy } from '@sentinel/backoff';
 import type { CircuitBreaker } from '@sentinel/breaker';
 import type { ClientOptions } from '@sentinel/client';
-import { isConfigError, isRejectedError } from '@sentinel/core';
+import { isConfigError } from '@sentinel/core';
 import { formatReport, type LoadTestProgress, type LoadTestReport, loadTest } from '@sentinel/workers';
 import type { PresetName } from '../../presets/presets.ts';
 import { phaseFromLoadTestReport } from '../../report/from-load-test.ts';
@@ -154,6 +154,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
     `${paint(term, 'bold', 'load')} ${method} ${target}: ${workers} workers × ${durationMs === undefined ? `${(requests ?? 1_000).toLocaleString('en-US')} requests` : `${durationMs / 1000} s`}` +
       `${rate === undefined ? '' : ` at ${rate} req/s`}, preset ${preset}\n`,
   );
+  const bodyOption = body === undefined ? {} : { body };
   let report: LoadTestReport;
   try {
     report = await loadTest({
@@ -161,20 +162,11 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
       ...(durationMs === undefined ? { requestsPerWorker: requests ?? 1_000 } : { durationMs }),
       ...(rate === undefined ? {} : { rate }),
       clientOptions: () => clients.options(),
-      request: async ({ client }, context) => {
-        try {
-          return await client.request(method, target, {
-            signal: context.signal,
-            ...(body === undefined ? {} : { body }),
-          });
-        } catch (error) {
-          // An open breaker (or a full limiter) rejects without any I/O. Without a pause, this
-          // worker's loop would run on microtasks alone — tens of thousands of rejections a
-          // second — and starve every other worker's sockets. 1 ms lets the event loop turn.
-          if (isRejectedError(error)) await term.clock.sleep(1, context.signal).catch(() => undefined);
-          throw error;
-        }
-      },
+      // One context per worker for the whole run (so one signal, made once): passing it lets
+      // Ctrl-C end a request waiting in a backoff or for a Retry-After, not only one on the wire.
+      // A request refused without I/O (an open breaker) needs no pause here: loadTest yields to
+      // the event loop when a worker's requests keep settling without it.
+      request: ({ client }, context) => client.request(method, target, { signal: context.signal, ...bodyOption }),
       signal: controller.signal,
       onProgress: (p) =>
         progress.update(progressLine(p, clients.counters(), controller.signal.aborted), p.done === p.total),
