@@ -92,7 +92,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** `total` calls of `fn`, `concurrency` at a time. */
-async function runCalls(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<void> {
+export async function runCalls(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<void> {
   if (concurrency <= 1) {
     for (let i = 0; i < total; i++) await fn();
     return;
@@ -107,7 +107,8 @@ async function runCalls(fn: () => Promise<unknown>, total: number, concurrency: 
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1

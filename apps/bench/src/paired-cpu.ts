@@ -1,5 +1,5 @@
 import type { AsyncCase } from './harness.ts';
-import { table } from './harness.ts';
+import { median, runCalls, table } from './harness.ts';
 
 /** Options of {@link pairedCpu}. */
 export interface PairedCpuOptions {
@@ -22,21 +22,6 @@ export interface PairedCpuRow {
   readonly cpuPerCallNs: number;
 }
 
-async function runCalls(fn: () => Promise<unknown>, total: number, concurrency: number): Promise<void> {
-  if (concurrency <= 1) {
-    for (let i = 0; i < total; i++) await fn();
-    return;
-  }
-  let started = 0;
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      await fn();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
-}
-
 async function cpuPerCall(fn: () => Promise<unknown>, iterations: number, concurrency: number): Promise<number> {
   const before = process.cpuUsage();
   await runCalls(fn, iterations, concurrency);
@@ -46,12 +31,6 @@ async function cpuPerCall(fn: () => Promise<unknown>, iterations: number, concur
 
 function sorted(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);
-}
-
-function median(values: readonly number[]): number {
-  const s = sorted(values);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /**
