@@ -187,7 +187,11 @@ export async function main(argv: readonly string[], io: DemoIo = processIo()): P
     return code;
   } finally {
     stop.dispose();
-    await dashboard?.close();
-    await metrics?.close();
+    try {
+      await dashboard?.close();
+    } finally {
+      // The metrics' client subscription is process-wide: it must go even if the dashboard's close fails.
+      await metrics?.close();
+    }
   }
 }
