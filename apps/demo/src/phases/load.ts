@@ -1,4 +1,3 @@
-import { countWindow } from '@sentinel/breaker';
 import type { ChaosStats } from '@sentinel/chaos';
 import type { Client } from '@sentinel/client';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
@@ -16,7 +15,7 @@ import {
   ticker,
 } from './phase.ts';
 import { startUpstreams, statsOf } from './upstream.ts';
-import { BreakerLog, workerClient } from './worker-client.ts';
+import { BreakerLog, RIDE_OUT_FAULTS, workerClient } from './worker-client.ts';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -105,13 +104,7 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
       setup: (workerIndex) => {
         const client = workerClient({
           workerIndex,
-          maxAttempts: 5,
-          backoff: { initialMs: 10, maxMs: 200 },
-          retryOpenBreaker: true,
-          breaker: {
-            trigger: () => countWindow({ size: 20, failureRate: 0.5, minimumCalls: 10 }),
-            halfOpenAfterMs: 1_000,
-          },
+          ...RIDE_OUT_FAULTS,
           sharedLimit: shared,
           timeouts: { connectMs: 2_000, headersMs: 5_000, bodyIdleMs: 5_000, totalMs: 20_000 },
           connections: 1,

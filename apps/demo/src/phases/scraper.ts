@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { countWindow } from '@sentinel/breaker';
 import type { ChaosStats } from '@sentinel/chaos';
 import type { Client } from '@sentinel/client';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
@@ -18,7 +17,7 @@ import {
   ticker,
 } from './phase.ts';
 import { startUpstreams, statsOf } from './upstream.ts';
-import { BreakerLog, workerClient } from './worker-client.ts';
+import { BreakerLog, RIDE_OUT_FAULTS, workerClient } from './worker-client.ts';
 
 /** Options of {@link runScraper}. */
 export interface ScraperOptions {
@@ -81,13 +80,7 @@ export async function runScraper(ctx: PhaseContext, options: ScraperOptions): Pr
     setup: (workerIndex) => {
       const client = workerClient({
         workerIndex,
-        maxAttempts: 5,
-        backoff: { initialMs: 10, maxMs: 200 },
-        retryOpenBreaker: true,
-        breaker: {
-          trigger: () => countWindow({ size: 20, failureRate: 0.5, minimumCalls: 10 }),
-          halfOpenAfterMs: 1_000,
-        },
+        ...RIDE_OUT_FAULTS,
         sharedLimit: shared,
         timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000, totalMs: 10_000 },
         connections: 2,

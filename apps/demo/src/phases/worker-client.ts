@@ -3,6 +3,7 @@ import {
   type CircuitBreaker,
   type CircuitState,
   circuitBreaker,
+  countWindow,
   isCircuitOpenError,
   type Trigger,
 } from '@sentinel/breaker';
@@ -82,6 +83,21 @@ export interface WorkerClientOptions {
   /** Hands the worker's retry and breakers to the metrics, by name. */
   readonly instrument: (policy: object, name: string) => void;
 }
+
+/**
+ * The scraper's and the load test's layers: ride out transient faults (five attempts: at 10 %
+ * faults, 1 request in 100,000 fails them all), wait out an open breaker rather than fail, and open
+ * a worker's breaker for an origin when half of its last 20 calls failed.
+ */
+export const RIDE_OUT_FAULTS = {
+  maxAttempts: 5,
+  backoff: { initialMs: 10, maxMs: 200 },
+  retryOpenBreaker: true,
+  breaker: {
+    trigger: () => countWindow({ size: 20, failureRate: 0.5, minimumCalls: 10 }),
+    halfOpenAfterMs: 1_000,
+  },
+} as const satisfies Pick<WorkerClientOptions, 'maxAttempts' | 'backoff' | 'retryOpenBreaker' | 'breaker'>;
 
 /**
  * One worker's own client, the seed's layering: retry → circuit breaker (one per origin) → the
