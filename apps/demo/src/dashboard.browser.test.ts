@@ -8,7 +8,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The report page's browser helpers (Debian's chromium, never a download; ink per chart), shared
 // with the meta package's own page test: test code, not published.
-import { browserUnavailable, inkPerChart, launchBrowser } from '../../../packages/sentinel/src/test-support/browser.ts';
+import {
+  browserUnavailable,
+  inkPerChart,
+  launchBrowser,
+  watch,
+} from '../../../packages/sentinel/src/test-support/browser.ts';
 import { type DemoIo, main } from './cli/main.ts';
 import { collector } from './test-support/collector.ts';
 import { DEMO_DIR } from './test-support/spawn-demo.ts';
@@ -17,25 +22,6 @@ const unavailable = browserUnavailable();
 
 /** Set it to a path to write the README's screenshot of the report (the run then uses the default sizes). */
 const SCREENSHOT = process.env.SENTINEL_DEMO_SCREENSHOT;
-
-interface Watched {
-  readonly page: Page;
-  readonly problems: string[];
-  readonly requests: string[];
-}
-
-async function watch(browser: Browser): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('request', (request) => requests.push(request.url()));
-  return { page, problems, requests };
-}
 
 // The DOM as far as the checks below use it (the repo's tsconfig has no DOM lib).
 interface Box {

@@ -4,32 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, inkPerChart, launchBrowser } from '../test-support/browser.ts';
+import { browserUnavailable, inkPerChart, launchBrowser, watch } from '../test-support/browser.ts';
 import { sampleReport } from '../test-support/sample-report.ts';
 import { renderReportHtml } from './render-html.ts';
 
 const unavailable = browserUnavailable();
-
-interface Watched {
-  readonly page: Page;
-  readonly problems: string[];
-  readonly requests: string[];
-}
-
-async function watch(browser: Browser): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('request', (request) => requests.push(request.url()));
-  return { page, problems, requests };
-}
 
 describe.skipIf(unavailable !== undefined)('the report page in chromium', () => {
   let browser: Browser;

@@ -67,3 +67,24 @@ export function inkPerChart(page: Page) {
     }),
   );
 }
+
+/** A page and what it did: console errors or warnings, page errors, and every URL it requested. */
+export interface Watched {
+  readonly page: Page;
+  readonly problems: string[];
+  readonly requests: string[];
+}
+
+/** A new 1280 × 900 page that records its problems and requests as it goes. */
+export async function watch(browser: Browser): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('request', (request) => requests.push(request.url()));
+  return { page, problems, requests };
+}
