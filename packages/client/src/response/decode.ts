@@ -14,7 +14,8 @@ export interface BodyDeadline {
   readonly totalMs: number;
 }
 
-function pastDeadline(deadline: BodyDeadline | undefined, url: string): RequestTimeoutError | undefined {
+/** A total-timeout error when `deadline` has passed, else `undefined`. */
+export function pastDeadline(deadline: BodyDeadline | undefined, url: string): RequestTimeoutError | undefined {
   if (deadline === undefined || deadline.clock.now() <= deadline.deadline) return undefined;
   return new RequestTimeoutError('total', deadline.totalMs, url);
 }

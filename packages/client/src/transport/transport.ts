@@ -1,11 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '@sentinel/core';
-import { getHeader, isRedirectStatus, isRetryableStatus, resolveRedirect } from '@sentinel/http';
+import { isRedirectStatus, isRetryableStatus } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
-import { RedirectError, RequestTimeoutError, ResponseTooLargeError } from '../errors.ts';
+import { RequestTimeoutError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
 import { decode, discard, parseContentEncoding, readAll, readKeeping } from '../response/decode.ts';
+import { BufferedHop, type HopResponse, type HopSettings, REDIRECT_DRAIN_BYTES } from './buffered-hop.ts';
 import { mapTransportError } from './errors.ts';
+import { Hop } from './hop.ts';
 import { PRECISE_BELOW_MS, Watchdog } from './watchdog.ts';
 
 /** Everything one attempt needs; built once per logical request. */
@@ -44,18 +46,6 @@ export interface AttemptResult {
   readonly bodyError?: unknown;
 }
 
-// The request's own headers, flattened for undici once per request, not once per attempt.
-function flatOf(request: PreparedRequest): string[] {
-  if (request.flatHeaders === undefined) request.flatHeaders = flat(request.headers);
-  return request.flatHeaders;
-}
-
-function flat(headers: readonly [string, string][]): string[] {
-  const out: string[] = [];
-  for (const [name, value] of headers) out.push(name, value);
-  return out;
-}
-
 /**
  * Sends the request once, following redirects, and reads the body (buffered mode) or decodes it
  * lazily (stream mode). Bodies of redirects are dumped before the next hop so sockets return to
@@ -91,144 +81,195 @@ async function watched(exchange: Exchange, signal: AbortSignal | undefined, now:
   return result;
 }
 
-// Shared by every response that followed no redirect; frozen, so no caller can add to it.
-const NO_REDIRECTS = Object.freeze([]) as unknown as string[];
-
 async function send(
   exchange: Exchange,
   signal: AbortSignal | undefined,
   watchdog: Watchdog | undefined,
   now: number,
 ): Promise<AttemptResult> {
-  const { request, dispatcher, clock } = exchange;
-  let method = request.method;
-  let url = request.url;
-  let headers = request.headers;
-  let body = request.body;
-  // Made on the first redirect: most requests follow none.
-  let redirects = NO_REDIRECTS;
-  let seen: Set<string> | undefined;
+  const hop = new Hop(exchange.request);
   for (;;) {
-    const remaining = exchange.deadline - (redirects === NO_REDIRECTS ? now : clock.now());
-    if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, url.href);
+    const remaining = exchange.deadline - (hop.first ? now : exchange.clock.now());
+    if (remaining <= 0) throw new RequestTimeoutError('total', exchange.totalMs, hop.url.href);
     const headersMs = Math.min(exchange.headersMs, remaining);
     watchdog?.restart();
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await dispatcher.request({
-        origin: url === request.url ? request.origin : url.origin,
-        path: url === request.url ? request.path : `${url.pathname}${url.search}`,
-        method: method as Dispatcher.HttpMethod,
-        headers: headers === request.headers ? flatOf(request) : flat(headers),
-        body: body as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
-        signal,
-        // With a watchdog, undici's coarse timers only back it up.
-        headersTimeout: watchdog === undefined ? Math.max(1, Math.ceil(headersMs)) : 0,
-        // A streamed body is not watched: undici's own body timer covers it.
-        bodyTimeout: watchdog === undefined || exchange.stream ? exchange.bodyIdleMs : 0,
-      } as Dispatcher.RequestOptions);
-    } catch (error) {
-      throw mapTransportError(error, url.href, signal, { ...exchange, headersMs });
-    }
-    watchdog?.headers();
-    const status = response.statusCode;
-    const responseHeaders = response.headers as Record<string, string | string[]>;
-    if (exchange.maxRedirects > 0 && isRedirectStatus(status)) {
-      // Read a little and drop the rest: the redirect body is not for anyone.
-      await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
-      if (redirects.length >= exchange.maxRedirects) throw new RedirectError('too-many-redirects', url.href);
-      const decision = resolveRedirect({
-        status,
-        method,
-        url,
-        location: getHeader(responseHeaders, 'location'),
-        headers,
-        sensitiveHeaders: exchange.sensitiveHeaders,
-        allowHttpsToHttp: exchange.allowHttpsToHttp,
-      });
-      if (!decision.follow) {
-        if (decision.reason === 'not-a-redirect') throw new RedirectError('invalid-location', url.href);
-        throw new RedirectError(decision.reason, url.href);
-      }
-      if (decision.keepBody && body !== null && !request.replayable) {
-        throw new RedirectError('body-not-replayable', url.href);
-      }
-      const key = `${decision.method} ${decision.url.href}`;
-      seen ??= new Set();
-      if (seen.has(key) || decision.url.href === url.href) throw new RedirectError('redirect-loop', url.href);
-      seen.add(key);
-      if (redirects === NO_REDIRECTS) redirects = [];
-      redirects.push(decision.url.href);
-      method = decision.method;
-      url = decision.url;
-      headers = decision.headers;
-      if (!decision.keepBody) body = null;
-      continue;
-    }
-    const headersAt = clock.now();
-    let decoded: Readable;
-    try {
-      decoded = decode(response.body, parseContentEncoding(responseHeaders['content-encoding']));
-    } catch (error) {
-      discard(response.body);
-      throw error;
-    }
+    const result = exchange.stream
+      ? await streamedHop(exchange, hop, signal, watchdog, headersMs)
+      : await bufferedHop(exchange, hop, signal, watchdog, headersMs);
+    if (result !== undefined) return result;
+  }
+}
+
+// undici's timers for a hop: with a watchdog they only back it up; a streamed body is not
+// watched, so undici's own body timer covers it.
+function hopOptions(
+  exchange: Exchange,
+  hop: Hop,
+  signal: AbortSignal | undefined,
+  watchdog: Watchdog | undefined,
+  headersMs: number,
+) {
+  return hop.options(
+    signal,
+    watchdog === undefined ? Math.max(1, Math.ceil(headersMs)) : 0,
+    watchdog === undefined || exchange.stream ? exchange.bodyIdleMs : 0,
+  );
+}
+
+/**
+ * A buffered hop through undici's `dispatch()` and a {@link BufferedHop} handler: the body is
+ * collected as it arrives, with no stream in between unless it is encoded. Resolves with the
+ * attempt's result, or `undefined` after moving `hop` to a redirect's target.
+ */
+async function bufferedHop(
+  exchange: Exchange,
+  hop: Hop,
+  signal: AbortSignal | undefined,
+  watchdog: Watchdog | undefined,
+  headersMs: number,
+): Promise<AttemptResult | undefined> {
+  const href = hop.url.href;
+  if (signal?.aborted) throw signal.reason;
+  const settings: HopSettings = {
+    clock: exchange.clock,
+    followRedirects: exchange.maxRedirects > 0,
+    maxResponseBytes: exchange.maxResponseBytes,
+    url: href,
+    deadline: watchdog ? undefined : exchange,
+    onHeaders: watchdog === undefined ? undefined : () => watchdog.headers(),
+    onChunk: watchdog?.activity,
+  };
+  let handler: BufferedHop | undefined;
+  let response: HopResponse;
+  try {
+    response = await new Promise<HopResponse>((resolve, reject) => {
+      handler = new BufferedHop(settings, signal, resolve, reject);
+      exchange.dispatcher.dispatch(hopOptions(exchange, hop, undefined, watchdog, headersMs), handler);
+    });
+  } catch (error) {
+    if (handler?.afterHeaders === true) throw mapBodyError(error, href, signal, exchange);
+    throw mapTransportError(error, href, signal, { ...exchange, headersMs });
+  }
+  const { status, headers } = response;
+  if (settings.followRedirects && isRedirectStatus(status)) {
+    hop.follow(exchange, status, headers);
+    return undefined;
+  }
+  let buffer = response.buffer;
+  let bodyError = response.bodyError;
+  const encoded = response.encoded;
+  if (encoded !== undefined) {
+    const decoded = decoding(encoded, response.encodings);
     if (isRetryableStatus(status)) {
-      // Whether this attempt is retried is decided later, by the retry: read the body whole
-      // (within maxResponseBytes), since it may be the response the caller gets. Past the cap, or
-      // cut short, what arrived is kept and the failure saved for the caller in case this is the
-      // last attempt: a huge 503 page must not become a ResponseTooLargeError and stop the retries.
       const kept = await readKeeping(
         decoded,
-        response.body,
-        exchange.maxResponseBytes,
-        url.href,
-        watchdog?.activity,
-        watchdog ? undefined : exchange,
-      );
-      return {
-        status,
-        headers: responseHeaders,
-        url: url.href,
-        redirects,
-        buffer: kept.buffer,
-        stream: undefined,
-        headersAt,
-        bodyError: kept.error === undefined ? undefined : mapBodyError(kept.error, url.href, signal, exchange),
-      };
-    }
-    if (exchange.stream) {
-      return {
-        status,
-        headers: responseHeaders,
-        url: url.href,
-        redirects,
-        buffer: undefined,
-        stream: decoded,
-        headersAt,
-      };
-    }
-    // undici's response headers have lower-case names: a direct read, no scan.
-    const declared = Number(responseHeaders['content-length']);
-    let buffer: Buffer;
-    try {
-      // A declared length over the cap fails before a byte is read, when nothing is encoded.
-      if (declared > exchange.maxResponseBytes && decoded === response.body) {
-        discard(decoded);
-        throw new ResponseTooLargeError(url.href, exchange.maxResponseBytes);
-      }
-      buffer = await readAll(
         decoded,
         exchange.maxResponseBytes,
-        url.href,
+        href,
         watchdog?.activity,
-        watchdog ? undefined : exchange,
+        settings.deadline,
       );
-    } catch (error) {
-      throw mapBodyError(error, url.href, signal, exchange);
+      buffer = kept.buffer;
+      bodyError = kept.error;
+    } else {
+      try {
+        buffer = await readAll(decoded, exchange.maxResponseBytes, href, watchdog?.activity, settings.deadline);
+      } catch (error) {
+        throw mapBodyError(error, href, signal, exchange);
+      }
     }
-    return { status, headers: responseHeaders, url: url.href, redirects, buffer, stream: undefined, headersAt };
   }
+  return {
+    status,
+    headers,
+    url: href,
+    redirects: hop.redirects,
+    buffer,
+    stream: undefined,
+    headersAt: response.headersAt,
+    bodyError: bodyError === undefined ? undefined : mapBodyError(bodyError, href, signal, exchange),
+  };
+}
+
+// The decoders for an encoded body; a coding we cannot undo fails the hop and drops the body.
+function decoding(encoded: Readable, encodings: readonly string[]): Readable {
+  try {
+    return decode(encoded, encodings);
+  } catch (error) {
+    discard(encoded);
+    throw error;
+  }
+}
+
+/**
+ * A hop in stream mode, through `dispatcher.request()`: the caller gets undici's body stream,
+ * decoded lazily. A retryable status is read whole (it may be the response the caller gets, or
+ * be retried). Resolves `undefined` after moving `hop` to a redirect's target.
+ */
+async function streamedHop(
+  exchange: Exchange,
+  hop: Hop,
+  signal: AbortSignal | undefined,
+  watchdog: Watchdog | undefined,
+  headersMs: number,
+): Promise<AttemptResult | undefined> {
+  const href = hop.url.href;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await exchange.dispatcher.request(hopOptions(exchange, hop, signal, watchdog, headersMs));
+  } catch (error) {
+    throw mapTransportError(error, href, signal, { ...exchange, headersMs });
+  }
+  watchdog?.headers();
+  const status = response.statusCode;
+  const responseHeaders = response.headers as Record<string, string | string[]>;
+  if (exchange.maxRedirects > 0 && isRedirectStatus(status)) {
+    // Read a little and drop the rest: the redirect body is not for anyone.
+    await response.body.dump({ limit: REDIRECT_DRAIN_BYTES }).catch(() => {});
+    hop.follow(exchange, status, responseHeaders);
+    return undefined;
+  }
+  const headersAt = exchange.clock.now();
+  let decoded: Readable;
+  try {
+    decoded = decode(response.body, parseContentEncoding(responseHeaders['content-encoding']));
+  } catch (error) {
+    discard(response.body);
+    throw error;
+  }
+  if (isRetryableStatus(status)) {
+    // Whether this attempt is retried is decided later, by the retry: read the body whole
+    // (within maxResponseBytes), since it may be the response the caller gets. Past the cap, or
+    // cut short, what arrived is kept and the failure saved for the caller in case this is the
+    // last attempt: a huge 503 page must not become a ResponseTooLargeError and stop the retries.
+    const kept = await readKeeping(
+      decoded,
+      response.body,
+      exchange.maxResponseBytes,
+      href,
+      watchdog?.activity,
+      watchdog ? undefined : exchange,
+    );
+    return {
+      status,
+      headers: responseHeaders,
+      url: href,
+      redirects: hop.redirects,
+      buffer: kept.buffer,
+      stream: undefined,
+      headersAt,
+      bodyError: kept.error === undefined ? undefined : mapBodyError(kept.error, href, signal, exchange),
+    };
+  }
+  return {
+    status,
+    headers: responseHeaders,
+    url: href,
+    redirects: hop.redirects,
+    buffer: undefined,
+    stream: decoded,
+    headersAt,
+  };
 }
 
 function mapBodyError(error: unknown, url: string, signal: AbortSignal | undefined, exchange: Exchange): unknown {

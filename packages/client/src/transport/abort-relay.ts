@@ -1,0 +1,44 @@
+/** Something in flight that an abort must reach. */
+export interface Abortable {
+  abort(reason: unknown): void;
+}
+
+// One 'abort' listener per signal, shared by every request that follows it: a caller who passes
+// the same signal with thousands of requests (a load test's stop signal, a worker's context)
+// pays a Set insert and delete per request instead of an EventTarget listener added and removed
+// (several µs each). The listener stays until the signal is collected; the set empties as
+// requests end.
+const followers = new WeakMap<AbortSignal, Set<Abortable>>();
+
+function relayOf(signal: AbortSignal): Set<Abortable> {
+  let set = followers.get(signal);
+  if (set === undefined) {
+    const created = new Set<Abortable>();
+    set = created;
+    followers.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        // A copy: an abort may end requests that unfollow (and others may follow) meanwhile.
+        const targets = [...created];
+        created.clear();
+        for (const target of targets) target.abort(signal.reason);
+      },
+      { once: true },
+    );
+  }
+  return set;
+}
+
+/**
+ * `target.abort(signal.reason)` once `signal` aborts, unless {@link unfollow} came first. The
+ * signal must not be aborted yet (check before following: an aborted signal never fires again).
+ */
+export function follow(signal: AbortSignal, target: Abortable): void {
+  relayOf(signal).add(target);
+}
+
+/** Stops relaying `signal`'s abort to `target`. Idempotent. */
+export function unfollow(signal: AbortSignal, target: Abortable): void {
+  followers.get(signal)?.delete(target);
+}
