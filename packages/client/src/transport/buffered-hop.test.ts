@@ -52,7 +52,8 @@ function slowBody(chunks: number, size: number, bytes: (i: number) => Buffer = (
     const next = () => {
       if (response.destroyed) return;
       if (sent === chunks) return;
-      response.write(bytes(sent++), () => setImmediate(next));
+      // The write callback runs once the piece is flushed: the next one goes in a later read.
+      response.write(bytes(sent++), next);
     };
     next();
   };
@@ -98,13 +99,14 @@ describe('the body', () => {
   it('arrives whole over many socket reads, and an abort mid-body rejects with the reason', async () => {
     routes.set('/slow', slowBody(40, 4096));
     expect((await (await client.get('/slow')).bytes()).length).toBe(40 * 4096);
+    const halfSent = deferred();
     routes.set('/stall', (_request, response) => {
       response.writeHead(200, { 'content-length': '100' });
-      response.write('x'.repeat(50));
+      response.write('x'.repeat(50), () => halfSent.resolve(undefined));
     });
     const controller = new AbortController();
     const pending = caught(client.get('/stall', { signal: controller.signal }));
-    while (requests < 2) await new Promise((resolve) => setImmediate(resolve));
+    await halfSent.promise;
     controller.abort('enough');
     expect(await pending).toBe('enough');
   });
@@ -134,7 +136,7 @@ describe('the body', () => {
         if (offset >= encoded.length) return void response.end();
         const piece = encoded.subarray(offset, offset + size);
         offset += size;
-        response.write(piece, () => setImmediate(next));
+        response.write(piece, next);
       };
       next();
     });
