@@ -11,8 +11,17 @@ export function createApiClient(send: (signal: AbortSignal) => Promise<Response>
     async get(): Promise<Response> {
       const response = await pipeline.execute((ctx) => send(ctx.signal));
       // The server says the quota is spent: nobody in this process sends until it has recovered.
-      if (response.status === 429) bucket.penalize(Number(response.headers.get('retry-after') ?? 1) * 1_000);
+      if (response.status === 429) bucket.penalize(retryAfterMs(response.headers.get('retry-after'), Date.now()));
       return response;
     },
   };
+}
+
+// Retry-After is whole seconds or an HTTP date (RFC 9110); absent or unreadable counts as 1 s.
+// (@sentinel/http's parseRetryAfter is the strict version of this, with a cap.)
+export function retryAfterMs(value: string | null, nowMs: number): number {
+  if (value === null) return 1_000;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1_000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 1_000 : Math.max(0, at - nowMs);
 }

@@ -3,7 +3,7 @@ import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, connect, describeRedis, uniquePrefix } from '../test/redis.ts';
 import { createSearchLimit } from './adaptive.ts';
-import { createApiClient } from './api-client.ts';
+import { createApiClient, retryAfterMs } from './api-client.ts';
 import { partnerApi } from './bulkhead-and-window.ts';
 import { createPerHostLimiter } from './per-host.ts';
 import { paymentsLimit } from './redis.ts';
@@ -31,6 +31,26 @@ describe('README examples', () => {
     const next = client.get();
     await clock.advance(2_100);
     expect((await next).status).toBe(200);
+  });
+
+  it('api-client.ts: Retry-After as seconds, as an HTTP date, absent or unreadable is never NaN', async () => {
+    const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    expect(retryAfterMs('2', now)).toBe(2_000);
+    expect(retryAfterMs(new Date(now + 3_000).toUTCString(), now)).toBe(3_000);
+    expect(retryAfterMs(new Date(now - 3_000).toUTCString(), now)).toBe(0);
+    expect(retryAfterMs(null, now)).toBe(1_000);
+    expect(retryAfterMs('soon', now)).toBe(1_000);
+    const clock = new ManualClock();
+    const client = createApiClient(
+      async () =>
+        new Response(null, { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } }),
+      clock,
+    );
+    await client.get();
+    const pausedUntil = client.bucket.status().pausedUntil as number;
+    // An HTTP date has whole seconds: 59-60 s from now.
+    expect(pausedUntil).toBeGreaterThan(58_000);
+    expect(pausedUntil).toBeLessThanOrEqual(60_000);
   });
 
   it('per-host.ts: hosts are limited independently', async () => {
