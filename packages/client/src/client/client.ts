@@ -3,12 +3,12 @@ import { Agent, type Dispatcher, interceptors } from 'undici';
 import { ClientClosedError, type HttpError, InvalidRequestError } from '../errors.ts';
 import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
-import { headerPairs, resolveUrl } from '../request/prepare.ts';
-import { readExcerpt } from '../response/decode.ts';
+import { resolveUrl } from '../request/prepare.ts';
 import type { ClientResponse } from '../response/response.ts';
 import { RequestTrace } from '../trace/request-trace.ts';
 import type { Exchange } from '../transport/transport.ts';
 import { requestsObserved } from './diagnostics.ts';
+import { encodeBody } from './encode-body.ts';
 import type { ClientOptions, RequestOptions } from './options.ts';
 import {
   checkRequestOptions,
@@ -18,8 +18,9 @@ import {
   type Target,
   target,
 } from './prepare-exchange.ts';
+import { rejectStatus } from './reject-status.ts';
 import { type ResolvedClientOptions, resolveClientOptions } from './resolve-options.ts';
-import { bodyErrorOf, detachResponse, httpErrorOf, RequestRun, responseOf } from './run-request.ts';
+import { bodyErrorOf, detachResponse, RequestRun, responseOf } from './run-request.ts';
 import { type ClientStatus, Counters, describePolicy } from './status.ts';
 
 /** A resilient HTTP client; see {@link createClient}. */
@@ -146,7 +147,9 @@ class SentinelClient implements Client {
   request(method: string, url: string | URL, init: RequestOptions = NO_OPTIONS): Promise<ClientResponse> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
     const body = (init as RequestOptions | null)?.body;
-    if (body instanceof FormData || body instanceof Blob) return this.#encoded(method, url, init, body);
+    if (body instanceof FormData || body instanceof Blob) {
+      return encodeBody(init, body).then((encoded) => this.request(method, url, encoded));
+    }
     const counters = this.counters;
     counters.requests++;
     const o = this.#o;
@@ -254,32 +257,6 @@ class SentinelClient implements Client {
     );
   }
 
-  // FormData and Blob are encoded to bytes once, with the multipart boundary (or the Blob's type)
-  // as content-type: undici's request API takes neither, and bytes can be replayed on a retry.
-  async #encoded(
-    method: string,
-    url: string | URL,
-    init: RequestOptions,
-    body: FormData | Blob,
-  ): Promise<ClientResponse> {
-    const encoded = new Response(body);
-    const type = encoded.headers.get('content-type');
-    const bytes = new Uint8Array(await encoded.arrayBuffer());
-    let headers: [string, string][];
-    try {
-      checkRequestOptions(init);
-      headers = headerPairs(init.headers);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (type !== null && (body instanceof FormData || !headers.some(([name]) => name === 'content-type'))) {
-      const kept = headers.filter(([name]) => name !== 'content-type');
-      kept.push(['content-type', type]);
-      return this.request(method, url, { ...init, headers: kept, body: bytes });
-    }
-    return this.request(method, url, { ...init, headers, body: bytes });
-  }
-
   #prepare(method: string, url: string | URL, init: RequestOptions, now: number): PreparedExchange {
     if (typeof method !== 'string') throw new InvalidRequestError('method', 'the method must be a string');
     if (init !== NO_OPTIONS) checkRequestOptions(init);
@@ -332,24 +309,6 @@ class SentinelClient implements Client {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-// A status >= 400 with throwOnHttpError (one the transport did not already throw as retryable):
-// the HttpError, with an excerpt of a streamed body. Not a closure per request: most never get here.
-async function rejectStatus(
-  response: ClientResponse,
-  method: string,
-  run: RequestRun,
-  counters: Counters,
-  trace: RequestTrace | undefined,
-): Promise<never> {
-  const excerpt = response.body === null ? undefined : await readExcerpt(response.body, 1024);
-  run.finish();
-  const error = httpErrorOf(response, method, undefined, excerpt);
-  detachResponse(error);
-  counters.fail(error);
-  trace?.end(undefined, error, run.attempts);
-  throw error;
 }
 
 /**

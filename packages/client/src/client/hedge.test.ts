@@ -216,7 +216,9 @@ describe('hedged requests on the chaos server', () => {
   });
 
   it('hedges spend the retry budget: a refused hedge is not sent', async () => {
-    server.route('/slow', [{ type: 'echo', latencyMs: 50, times: 1 }]);
+    // The answer comes late in real time, so the hedge's (manual) delay always passes first,
+    // however slow the machine.
+    server.route('/slow', [{ type: 'echo', latencyMs: 1_000, times: 1 }]);
     const clock = new ManualClock();
     const hedging = hedge({ delayMs: 10, budget: retryBudget({ ratio: 0, minPerSecond: 0, clock }), clock });
     const client = make({ baseUrl: server.url, hedge: hedging });

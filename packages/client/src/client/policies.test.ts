@@ -140,7 +140,8 @@ describe('retryable statuses through a generic retry', () => {
     const client = make({
       baseUrl: server.url,
       retry: simpleRetry({ maxAttempts: 100, clock: new ManualClock() }),
-      timeouts: { headersMs: 10, totalMs: 80 },
+      // Room for several headers timeouts before the total one, even on a loaded machine.
+      timeouts: { headersMs: 20, totalMs: 1_000 },
     });
     const error = await caught(client.get('/hang'));
     expect(error).toMatchObject({ phase: 'total' });
