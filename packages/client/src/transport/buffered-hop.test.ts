@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../client/client.ts';
 import { isResponseTooLargeError } from '../errors.ts';
@@ -152,6 +153,21 @@ describe('the body', () => {
     });
     expect(isResponseTooLargeError(await caught(client.get('/grow', { maxResponseBytes: 5000 })))).toBe(true);
     expect(await (await client.get('/x')).text()).toBe('ok');
+  });
+});
+
+describe('a dispatcher', () => {
+  it('that throws instead of calling the handler fails the request (no hang, nothing followed)', async () => {
+    class Thrower extends Dispatcher {
+      override dispatch(): boolean {
+        throw Object.assign(new Error('boom'), { code: 'ECONNREFUSED' });
+      }
+    }
+    const thrower = new Thrower();
+    const broken = createClient({ baseUrl: 'http://127.0.0.1:9', dispatcher: thrower });
+    const error = await caught(broken.get('/x', { signal: new AbortController().signal }));
+    expect(error).toMatchObject({ code: 'SENTINEL_NETWORK', errorCode: 'ECONNREFUSED' });
+    await broken.close();
   });
 });
 

@@ -143,8 +143,14 @@ async function bufferedHop(
   let response: HopResponse;
   try {
     response = await new Promise<HopResponse>((resolve, reject) => {
-      handler = new BufferedHop(settings, signal, resolve, reject);
-      exchange.dispatcher.dispatch(hopOptions(exchange, hop, undefined, watchdog, headersMs), handler);
+      const hopHandler = new BufferedHop(settings, signal, resolve, reject);
+      handler = hopHandler;
+      try {
+        exchange.dispatcher.dispatch(hopOptions(exchange, hop, undefined, watchdog, headersMs), hopHandler);
+      } catch (error) {
+        // A dispatcher that throws instead of calling onResponseError: end the hop the same way.
+        hopHandler.onResponseError(undefined, error as Error);
+      }
     });
   } catch (error) {
     if (handler?.afterHeaders === true) throw mapBodyError(error, href, signal, exchange);

@@ -1,0 +1,56 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { type Abortable, follow, unfollow } from './abort-relay.ts';
+
+function target(): Abortable & { reasons: unknown[] } {
+  const reasons: unknown[] = [];
+  return { reasons, abort: (reason) => reasons.push(reason) };
+}
+
+describe('abort relay', () => {
+  it('adds one listener per signal and aborts every follower still following, once, with the reason', () => {
+    const controller = new AbortController();
+    const [a, b, c] = [target(), target(), target()];
+    follow(controller.signal, a);
+    follow(controller.signal, b);
+    follow(controller.signal, c);
+    unfollow(controller.signal, b);
+    unfollow(controller.signal, b);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort('why');
+    expect(a.reasons).toEqual(['why']);
+    expect(b.reasons).toEqual([]);
+    expect(c.reasons).toEqual(['why']);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('lets a follower unfollow (or another follow) while the abort is being relayed', () => {
+    const controller = new AbortController();
+    const late = target();
+    const first: Abortable = {
+      abort: () => {
+        unfollow(controller.signal, second);
+        follow(controller.signal, late);
+      },
+    };
+    const second = target();
+    follow(controller.signal, first);
+    follow(controller.signal, second);
+    controller.abort('x');
+    // Every follower at the moment of the abort hears it; one that joins during it does not.
+    expect(second.reasons).toEqual(['x']);
+    expect(late.reasons).toEqual([]);
+  });
+
+  it('keeps signals apart', () => {
+    const one = new AbortController();
+    const two = new AbortController();
+    const a = target();
+    const b = target();
+    follow(one.signal, a);
+    follow(two.signal, b);
+    one.abort(1);
+    expect(a.reasons).toEqual([1]);
+    expect(b.reasons).toEqual([]);
+  });
+});
