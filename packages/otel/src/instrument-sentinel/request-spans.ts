@@ -263,5 +263,6 @@ export class RequestSpans {
       state.span.end();
     }
     this.#requests.clear();
+    this.#answered = undefined;
   }
 }
