@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constant, retry } from '@sentinel/backoff';
 import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
@@ -76,6 +77,22 @@ describe('diagnostics_channel messages', () => {
       { at: 0, layer: 'retry', decision: 'wait', attempt: 1, delayMs: 0, delaySource: 'backoff', backoffMs: 0 },
     ]);
     expect(ends).toEqual([{ request, ok: true, status: 200, error: undefined, attempts: 2, durationMs: 0 }]);
+  });
+
+  it('an attempt sent while nobody listened reports its duration to a subscriber that joined mid-attempt', async () => {
+    server.route('/slow', [{ type: 'hang', times: 1 }]);
+    const clock = new ManualClock();
+    const client = createClient({ baseUrl: server.url, clock, timeouts: { headersMs: 500 } });
+    clients.push(client);
+    const pending = client.get('/slow').catch((error: unknown) => error);
+    for (let i = 0; i < 2_000 && server.stats().requests === 0; i++) await nextTurn();
+    expect(server.stats().requests).toBe(1);
+    // Joins after the send: an instrumentation started while requests are in flight.
+    const errors: ErrorMessage[] = [];
+    listen('error', errors);
+    await clock.advance(500);
+    expect(await pending).toMatchObject({ phase: 'headers' });
+    expect(errors.map((m) => [m.attempt, m.durationMs])).toEqual([[1, 500]]);
   });
 
   it('setHeader adds a header to that attempt only, and the server receives it', async () => {

@@ -50,15 +50,23 @@ export interface RequestMessage extends AttemptMessage {
 export interface ResponseMessage extends AttemptMessage {
   readonly status: number;
   readonly redirects: number;
-  /** Milliseconds since the attempt was sent (client clock); `undefined` if nobody observed the send. */
-  readonly durationMs: number | undefined;
+  /**
+   * Milliseconds since the attempt was sent (client clock). Measured for every attempt, so an
+   * instrumentation that starts while an attempt is in flight still gets its duration.
+   */
+  readonly durationMs: number;
 }
 
 /** `sentinel:client:error`: an attempt failed (network, timeout, retryable status, ...). */
 export interface ErrorMessage extends AttemptMessage {
   readonly error: unknown;
-  /** Milliseconds since the attempt was sent (client clock); `undefined` if nobody observed the send. */
-  readonly durationMs: number | undefined;
+  /**
+   * Milliseconds since the attempt started (client clock), as for a response. An attempt that
+   * failed before reaching a server (connection refused, the total deadline already past) has
+   * its message too: every attempt the client counts ends with exactly one response or error
+   * message, or, for a retryable status, a response message then an error message.
+   */
+  readonly durationMs: number;
 }
 
 /**
@@ -95,11 +103,6 @@ export const endChannel = channel('sentinel:client:end');
 /** Whether anyone follows logical requests (start, decisions, end). */
 export function requestsObserved(): boolean {
   return startChannel.hasSubscribers || decisionChannel.hasSubscribers || endChannel.hasSubscribers;
-}
-
-/** Whether anyone wants attempt durations. */
-export function attemptsObserved(): boolean {
-  return responseChannel.hasSubscribers || errorChannel.hasSubscribers;
 }
 
 export function requestInfo(exchange: Exchange): RequestInfo {

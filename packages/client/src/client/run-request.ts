@@ -10,7 +10,6 @@ import { failedBeforeSend } from '../transport/errors.ts';
 import { type AttemptResult, type Exchange, sendOnce } from '../transport/transport.ts';
 import {
   AttemptStart,
-  attemptsObserved,
   errorChannel,
   type RequestInfo,
   requestChannel,
@@ -88,8 +87,9 @@ export class RequestRun {
       requestChannel.publish(message);
       exchange = message.applyTo(exchange);
     }
-    // Attempt durations are measured only for someone who reads them.
-    const sentAt = attemptsObserved() ? exchange.clock.now() : undefined;
+    // Measured for every attempt, observed or not (one clock read): an instrumentation that
+    // starts while this attempt is in flight must still get its duration when it ends.
+    const sentAt = exchange.clock.now();
     const wasSent = this.#maybeSent;
     this.#maybeSent = true;
     const signal = scope.readContextSignal ? ctx.signal : scope.signal;
@@ -117,11 +117,11 @@ export class RequestRun {
     return this.#info;
   }
 
-  #since(sentAt: number | undefined): number | undefined {
-    return sentAt === undefined ? undefined : this.#scope.exchange.clock.now() - sentAt;
+  #since(sentAt: number): number {
+    return this.#scope.exchange.clock.now() - sentAt;
   }
 
-  #fail(error: unknown, attempt: number, sentAt: number | undefined): unknown {
+  #fail(error: unknown, attempt: number, sentAt: number): unknown {
     const marked = this.#mark(error);
     const trace = this.#scope.trace;
     if (trace?.keeps === true) {
@@ -165,7 +165,7 @@ export class RequestRun {
     return error;
   }
 
-  #judge(result: AttemptResult, attempt: number, sentAt: number | undefined): ClientResponse {
+  #judge(result: AttemptResult, attempt: number, sentAt: number): ClientResponse {
     const scope = this.#scope;
     const { exchange } = scope;
     const request = exchange.request;

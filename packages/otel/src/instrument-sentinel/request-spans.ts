@@ -101,6 +101,14 @@ function endAttempt(span: Span, status: number | undefined, error: string | unde
 export class RequestSpans {
   readonly #r: Recorders;
   readonly #requests = new Map<RequestInfo, RequestState>();
+  /**
+   * The attempt whose response message came last. A retryable status is published twice, as a
+   * response then, synchronously after it, as an error: that error is the same attempt, already
+   * recorded. Matching the attempt (not the error's shape) keeps every other error recorded,
+   * also one that happens to carry a `status` (an abort reason, an application's error).
+   */
+  #answered: RequestInfo | undefined;
+  #answeredAttempt = 0;
 
   constructor(recorders: Recorders) {
     this.#r = recorders;
@@ -166,7 +174,10 @@ export class RequestSpans {
   readonly response = (message: unknown): void => {
     const m = message as ResponseMessage;
     const status = m.status;
+    this.#answered = m.request;
+    this.#answeredAttempt = m.attempt;
     const state = this.#requests.get(m.request);
+    // A client older than durationMs-on-every-attempt leaves it undefined for an unobserved send.
     if (m.durationMs !== undefined) {
       const set = state?.set ?? attributeSet(m.method, m.request.origin);
       this.#r.attemptDuration.record(m.durationMs / 1_000, set.withStatus(status));
@@ -182,8 +193,11 @@ export class RequestSpans {
 
   readonly error = (message: unknown): void => {
     const m = message as ErrorMessage;
-    // A retryable status was already recorded by its response message.
-    if (typeof (m.error as { status?: unknown } | null)?.status === 'number') return;
+    if (m.request === this.#answered && m.attempt === this.#answeredAttempt) {
+      // A retryable status: recorded (point and span) by its response message.
+      this.#answered = undefined;
+      return;
+    }
     const type = errorType(m.error);
     const state = this.#requests.get(m.request);
     if (m.durationMs !== undefined) {
@@ -249,5 +263,6 @@ export class RequestSpans {
       state.span.end();
     }
     this.#requests.clear();
+    this.#answered = undefined;
   }
 }
