@@ -116,57 +116,64 @@ describe.skipIf(unavailable !== undefined)('the demo in chromium: the live dashb
     const reportFile = join(folder, 'demo-report.html');
     const sizes = ['--requests', SCREENSHOT === undefined ? '5' : '20'];
     const run = main(['--dashboard', '--report', reportFile, '--seed', '7', ...sizes], io);
-    const url = await listening;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-
-    const live = await watch(browser);
+    // Ctrl-C whatever happens: a demo left running keeps its metrics subscribed to the client's
+    // channels for every later test file of this worker.
     try {
-      await live.page.goto(url);
-      await live.page.waitForSelector('#live.live');
-      expect(await live.page.locator('#run-status').textContent()).toBe('running');
+      const url = await listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 
-      // The live counters advance while the demo runs (about 4 updates a second).
-      const first = await until(
-        () => requestsShown(live.page),
-        (n) => n > 0,
-      );
-      const later = await until(
-        () => requestsShown(live.page),
-        (n) => n > first,
-      );
-      expect(later).toBeGreaterThan(first);
+      const live = await watch(browser);
+      try {
+        await live.page.goto(url);
+        await live.page.waitForSelector('#live.live');
+        expect(await live.page.locator('#run-status').textContent()).toBe('running');
 
-      // During the gateway's outage the breaker timeline shows open intervals inside the outage window.
-      const overlapping = await until(
-        () => openDuringOutage(live.page),
-        (n) => n > 0,
-        480,
-      );
-      expect(overlapping).toBeGreaterThan(0);
+        // The live counters advance while the demo runs (about 4 updates a second).
+        const first = await until(
+          () => requestsShown(live.page),
+          (n) => n > 0,
+        );
+        const later = await until(
+          () => requestsShown(live.page),
+          (n) => n > first,
+        );
+        expect(later).toBeGreaterThan(first);
 
-      // The run ends; the page shows the finished report and stays up.
-      await until(
-        async () => err.text(),
-        (text) => text.includes('stays up'),
-        480,
-      );
-      await until(
-        () => live.page.locator('#run-status').textContent(),
-        (text) => text === '',
-      );
-      expect(await live.page.locator('[data-phase]').count()).toBe(3);
-      const charts = await inkPerChart(live.page);
-      expect(charts.filter((c) => c.kind === 'breakers').length).toBeGreaterThan(0);
-      expectInk(charts);
-      expect(await openDuringOutage(live.page)).toBeGreaterThan(0);
-      expect(live.problems, live.problems.join('\n')).toEqual([]);
-      const origin = new URL(url).origin;
-      for (const request of live.requests) expect(request.startsWith(`${origin}/`), request).toBe(true);
+        // During the gateway's outage the breaker timeline shows open intervals inside the outage window.
+        const overlapping = await until(
+          () => openDuringOutage(live.page),
+          (n) => n > 0,
+          480,
+        );
+        expect(overlapping).toBeGreaterThan(0);
+
+        // The run ends; the page shows the finished report and stays up.
+        await until(
+          async () => err.text(),
+          (text) => text.includes('stays up'),
+          480,
+        );
+        await until(
+          () => live.page.locator('#run-status').textContent(),
+          (text) => text === '',
+        );
+        expect(await live.page.locator('[data-phase]').count()).toBe(3);
+        const charts = await inkPerChart(live.page);
+        expect(charts.filter((c) => c.kind === 'breakers').length).toBeGreaterThan(0);
+        expectInk(charts);
+        expect(await openDuringOutage(live.page)).toBeGreaterThan(0);
+        expect(live.problems, live.problems.join('\n')).toEqual([]);
+        const origin = new URL(url).origin;
+        for (const request of live.requests) expect(request.startsWith(`${origin}/`), request).toBe(true);
+      } finally {
+        await live.page.close();
+      }
     } finally {
-      await live.page.close();
+      signals.emit('SIGINT');
+      await run.catch(() => {});
     }
-    signals.emit('SIGINT');
-    expect(await run, err.text()).toBe(0);
+    // The guarantees are on stdout: a failing one names itself in the message.
+    expect(await run, `${out.text()}\n${err.text()}`).toBe(0);
     expect(out.text()).toMatch(/^Guarantees$/m);
     expect(out.text()).not.toMatch(/FAIL/);
 

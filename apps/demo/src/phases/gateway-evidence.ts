@@ -184,7 +184,7 @@ export function gatewayChecks(e: GatewayEvidence, facts: GatewayFacts): Check[] 
     });
   }
 
-  checks.push(attemptsCheck('gateway', e.report.attempts, e.servers));
+  checks.push(attemptsCheck('gateway', e.report.attempts, e.servers, e.status === 'interrupted'));
 
   // A payments job overlapping the outage, until its worker's breaker had closed again, is the outage's.
   const span = e.outage === undefined ? undefined : { from: e.outage.from, to: e.outage.to ?? e.nowMs };

@@ -151,6 +151,6 @@ function loadChecks(report: LoadTestReport, servers: { readonly [name: string]: 
       checked: true,
       detail: `${percent(report.successRate)} of ${int(report.requests)}`,
     },
-    attemptsCheck('load', report.attempts, servers),
+    attemptsCheck('load', report.attempts, servers, report.aborted),
   ];
 }

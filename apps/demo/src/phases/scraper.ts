@@ -208,6 +208,6 @@ function scraperChecks(
       detail: `${percent(report.successRate)} of ${int(report.requests)}`,
     },
   ];
-  checks.push(attemptsCheck('scraper', report.attempts, servers));
+  checks.push(attemptsCheck('scraper', report.attempts, servers, report.aborted));
   return checks;
 }
