@@ -1,5 +1,3 @@
-import { build, type Histogram } from 'hdr-histogram-js';
-
 /** Percentiles of a set of durations, in milliseconds (0 for each field when nothing was recorded). */
 export interface LatencySummary {
   readonly p50: number;
@@ -39,25 +37,21 @@ const FAST_LIMIT = 2 ** 31;
 /**
  * A bounded record of durations: HdrHistogram counts in microseconds, in HDR's own layout, that
  * grow with the largest value seen (never with the number of values), plus the exact count, sum
- * and maximum. Recording is an index computation and an increment into a `Uint32Array` (what a
- * load test does twice per request); hdr-histogram-js itself (its `recordValue` costs about ten
- * times more) is built from the counts when a percentile is first read after a change, so every
- * percentile is exactly what hdr-histogram-js reports for the same values. HDR reports a bucket's
- * highest value, which can sit slightly above the true maximum; every percentile is clamped to
- * the exact maximum, and the mean is exact.
+ * and maximum. Recording is an index computation and an increment into a `Uint32Array` (a load
+ * test does it twice per request; hdr-histogram-js's `recordValue`, with its floating-point
+ * `log2` and `pow`, cost about ten times more), and percentiles follow HDR's own rule, so each is
+ * exactly what hdr-histogram-js reports for the same values (the tests compare them). HDR reports
+ * a bucket's highest value, which can sit slightly above the true maximum; every percentile is
+ * clamped to the exact maximum, and the mean is exact.
  */
 export class LatencyHistogram {
-  readonly #precision: Precision;
   readonly #half: number;
   #counts: Uint32Array | undefined;
-  // hdr-histogram-js holding the same counts; dropped by every change, rebuilt by the next read.
-  #hdr: Histogram | undefined;
   #count = 0;
   #sumMs = 0;
   #maxMs = 0;
 
   constructor(precision: Precision = 3) {
-    this.#precision = precision;
     this.#half = HALF_MAGNITUDE[precision];
   }
 
@@ -77,7 +71,6 @@ export class LatencyHistogram {
     this.#count++;
     this.#sumMs += value;
     if (value > this.#maxMs) this.#maxMs = value;
-    this.#hdr = undefined;
     const us = Math.round(value * US_PER_MS);
     const half = this.#half;
     let index: number;
@@ -112,33 +105,54 @@ export class LatencyHistogram {
     return grown;
   }
 
-  #histogram(): Histogram {
-    if (this.#hdr !== undefined) return this.#hdr;
-    const hdr = build({ numberOfSignificantValueDigits: this.#precision, highestTrackableValue: 2 });
+  /** The size of the range of values that land at `index` (HDR's sizeOfEquivalentValueRange). */
+  #sizeAt(index: number): number {
+    return 2 ** Math.max(Math.floor(index / 2 ** this.#half) - 1, 0);
+  }
+
+  /**
+   * HDR's getValueAtPercentile, in µs, for each of `percentiles` (ascending), in one pass: the
+   * highest value of the first index at which the running count reaches the percentile's count
+   * (rounded up, minus one ulp of float error, as HDR does), the lowest for percentile 0.
+   */
+  #valuesAt(percentiles: readonly number[]): number[] {
+    const values: number[] = new Array(percentiles.length).fill(0);
     const counts = this.#counts;
-    if (counts !== undefined) {
-      for (let i = 0; i < counts.length; i++) {
-        const count = counts[i] as number;
-        if (count > 0) hdr.recordValueWithCount(this.#valueOf(i), count);
-      }
+    if (counts === undefined) return values;
+    let running = 0;
+    let i = 0;
+    for (let k = 0; k < percentiles.length; k++) {
+      const percentile = percentiles[k] as number;
+      const fp = (Math.min(percentile, 100) / 100) * this.#count;
+      const target = Math.max(Math.ceil(fp - 2 ** (Math.floor(Math.log2(fp)) - 52)), 1);
+      while (running < target && i < counts.length) running += counts[i++] as number;
+      if (running < target) break;
+      const at = i - 1;
+      const lowest = this.#valueOf(at);
+      values[k] = percentile === 0 ? lowest : lowest + this.#sizeAt(at) - 1;
     }
-    this.#hdr = hdr;
-    return hdr;
+    return values;
   }
 
   /** The duration in ms at `percentile` (0–100), clamped to the exact maximum; 0 when empty. */
   percentile(percentile: number): number {
-    if (this.#count === 0) return 0;
-    return roundMs(Math.min(this.#histogram().getValueAtPercentile(percentile) / US_PER_MS, this.#maxMs));
+    return this.percentiles([percentile])[0] as number;
+  }
+
+  /** {@link percentile} for each of `percentiles`, in ascending order, in one pass over the counts. */
+  percentiles(percentiles: readonly number[]): number[] {
+    if (this.#count === 0) return percentiles.map(() => 0);
+    return this.#valuesAt(percentiles).map((us) => roundMs(Math.min(us / US_PER_MS, this.#maxMs)));
   }
 
   /** p50, p90, p99, p99.9, the exact max and the exact mean, in ms. */
   summary(): LatencySummary {
+    const [p50, p90, p99, p999] = this.percentiles([50, 90, 99, 99.9]) as [number, number, number, number];
     return {
-      p50: this.percentile(50),
-      p90: this.percentile(90),
-      p99: this.percentile(99),
-      p999: this.percentile(99.9),
+      p50,
+      p90,
+      p99,
+      p999,
       max: roundMs(this.#maxMs),
       mean: this.mean(),
     };
@@ -156,14 +170,15 @@ export class LatencyHistogram {
    */
   distribution(ticksPerHalf = 4): PercentilePoint[] {
     if (this.#count === 0) return [];
-    const points: PercentilePoint[] = [];
+    const ticks: number[] = [];
     const floor = 1 / this.#count;
     for (let tick = 0; ; tick++) {
       const remaining = 0.5 ** (tick / ticksPerHalf);
       if (remaining < floor) break;
-      const percentile = Math.round((1 - remaining) * 1e6) / 1e4;
-      points.push({ percentile, ms: this.percentile(percentile) });
+      ticks.push(Math.round((1 - remaining) * 1e6) / 1e4);
     }
+    const ms = this.percentiles(ticks);
+    const points: PercentilePoint[] = ticks.map((percentile, k) => ({ percentile, ms: ms[k] as number }));
     points.push({ percentile: 100, ms: roundMs(this.#maxMs) });
     return points;
   }
@@ -172,7 +187,6 @@ export class LatencyHistogram {
   add(other: LatencyHistogram): void {
     const theirs = other.#counts;
     if (other.#count === 0 || theirs === undefined) return;
-    this.#hdr = undefined;
     for (let i = 0; i < theirs.length; i++) {
       const count = theirs[i] as number;
       if (count === 0) continue;
@@ -188,7 +202,6 @@ export class LatencyHistogram {
   /** Forgets every value (the counters already grown are kept for reuse). */
   reset(): void {
     this.#counts?.fill(0);
-    this.#hdr = undefined;
     this.#count = 0;
     this.#sumMs = 0;
     this.#maxMs = 0;
