@@ -35,11 +35,13 @@ function count(value: unknown): number {
 const STATUS_SLOTS = 1_000;
 
 /** Counts by status as the report's table (integer keys list in ascending order, as JSON objects do). */
-function statusTable(slots: readonly number[], others: ReadonlyMap<number, number>): Record<string, number> {
+function statusTable(
+  slots: readonly number[],
+  seen: readonly number[],
+  others: ReadonlyMap<number, number>,
+): Record<string, number> {
   const counts = new Map(others);
-  slots.forEach((count, status) => {
-    if (count > 0) counts.set(status, count);
-  });
+  for (const status of seen) counts.set(status, slots[status] as number);
   const table: Record<string, number> = {};
   for (const status of [...counts.keys()].sort((a, b) => a - b)) table[String(status)] = counts.get(status) as number;
   return table;
@@ -68,6 +70,8 @@ export class Recorder {
   readonly #timeline = new Timeline();
   // By number while running: no string per request.
   readonly #statusSlots: number[] = new Array<number>(STATUS_SLOTS).fill(0);
+  // The slots in use, so the report reads a few, not all 1,000.
+  readonly #statusesSeen: number[] = [];
   readonly #otherStatuses = new Map<number, number>();
   readonly #errors: Record<string, number> = {};
   readonly #breakers: BreakerWatch;
@@ -128,8 +132,11 @@ export class Recorder {
     if (serviceMs !== undefined) this.#service?.record(serviceMs);
     const status = statusCodeOf(outcome);
     if (status !== undefined) {
-      if (status >= 0 && status < STATUS_SLOTS) this.#statusSlots[status] = (this.#statusSlots[status] as number) + 1;
-      else this.#otherStatuses.set(status, (this.#otherStatuses.get(status) ?? 0) + 1);
+      if (status >= 0 && status < STATUS_SLOTS) {
+        const count = this.#statusSlots[status] as number;
+        if (count === 0) this.#statusesSeen.push(status);
+        this.#statusSlots[status] = count + 1;
+      } else this.#otherStatuses.set(status, (this.#otherStatuses.get(status) ?? 0) + 1);
     }
     let errorKey: string | undefined;
     if (ok) {
@@ -212,7 +219,7 @@ export class Recorder {
       succeeded: this.#succeeded,
       failed: this.#failed,
       successRate: requests === 0 ? 1 : this.#succeeded / requests,
-      statuses: statusTable(this.#statusSlots, this.#otherStatuses),
+      statuses: statusTable(this.#statusSlots, this.#statusesSeen, this.#otherStatuses),
       errors: this.#errors,
       attempts,
       retries,
