@@ -98,6 +98,29 @@ describe('http-sentinel load (built bin)', () => {
     expect(report.elapsedMs).toBeLessThan(3_000);
   }, 60_000);
 
+  it('-m POST -b: every request of every worker carries the body (one request init per worker, reused)', async () => {
+    server.route('/orders', [{ type: 'echo' }]);
+    const body = 'x'.repeat(4_000);
+    const result = await runCli([
+      'load',
+      `${server.url}/orders`,
+      '-w',
+      '3',
+      '-n',
+      '4',
+      '-m',
+      'POST',
+      '-b',
+      body,
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as LoadTestReport).requests).toBe(12);
+    const stats = server.stats();
+    expect(stats.byMethod).toEqual({ POST: 12 });
+    expect(stats.bytesReceived).toBeGreaterThanOrEqual(12 * body.length);
+  }, 60_000);
+
   it('a target that refuses connections: one line, exit 1', async () => {
     const result = await runCli(['load', 'http://127.0.0.1:1/', '-n', '1']);
     expect(result.code).toBe(1);

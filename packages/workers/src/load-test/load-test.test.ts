@@ -80,6 +80,19 @@ describe('loadTest: closed model on real sockets', () => {
     expect(report.url).toBeUndefined();
   });
 
+  it('counts any integer status a custom request reports, in ascending order', async () => {
+    const statuses = [1_200, 503, 200, 200, 7, 1_200, 200];
+    let next = 0;
+    const report = await loadTest({
+      workers: 1,
+      requestsPerWorker: statuses.length,
+      setup: () => ({}),
+      request: async () => ({ status: statuses[next++] }),
+    });
+    expect(report.statuses).toEqual({ 7: 1, 200: 3, 503: 1, 1200: 2 });
+    expect(Object.keys(report.statuses)).toEqual(['7', '200', '503', '1200']);
+  });
+
   it('records breaker transitions of the clients it builds, with worker, origin and time', async () => {
     server.setFaults({ type: 'status', status: 503 });
     const clock = new ManualClock();

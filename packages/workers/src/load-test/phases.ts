@@ -53,10 +53,19 @@ export function runPhase<W>(run: PhaseRun<W>): Promise<void> {
   // Open model: requests taken by a worker so far (the next one's index).
   let taken = 0;
   const turns = new LoopTurns();
+  // A flag, not `stop.aborted` per request: the signal's getter checks its receiver every call.
+  let stopped = stop.aborted;
+  stop.addEventListener(
+    'abort',
+    () => {
+      stopped = true;
+    },
+    { once: true },
+  );
   const loop = async (worker: W, context: TaskContext): Promise<void> => {
     const index = context.workerIndex;
     const streak = new SettleStreak(turns);
-    for (let sent = 0; sent < perWorker && taken < total && !stop.aborted; sent++) {
+    for (let sent = 0; sent < perWorker && taken < total && !stopped; sent++) {
       let started = clock.now();
       let due = started;
       if (open) {

@@ -31,8 +31,17 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+// Statuses below this count in an array slot (an increment); any other integer in a Map.
+const STATUS_SLOTS = 1_000;
+
 /** Counts by status as the report's table (integer keys list in ascending order, as JSON objects do). */
-function statusTable(counts: ReadonlyMap<number, number>): Record<string, number> {
+function statusTable(
+  slots: readonly number[],
+  seen: readonly number[],
+  others: ReadonlyMap<number, number>,
+): Record<string, number> {
+  const counts = new Map(others);
+  for (const status of seen) counts.set(status, slots[status] as number);
   const table: Record<string, number> = {};
   for (const status of [...counts.keys()].sort((a, b) => a - b)) table[String(status)] = counts.get(status) as number;
   return table;
@@ -60,7 +69,10 @@ export class Recorder {
   readonly #workers: WorkerTally[];
   readonly #timeline = new Timeline();
   // By number while running: no string per request.
-  readonly #statuses = new Map<number, number>();
+  readonly #statusSlots: number[] = new Array<number>(STATUS_SLOTS).fill(0);
+  // The slots in use, so the report reads a few, not all 1,000.
+  readonly #statusesSeen: number[] = [];
+  readonly #otherStatuses = new Map<number, number>();
   readonly #errors: Record<string, number> = {};
   readonly #breakers: BreakerWatch;
   #succeeded = 0;
@@ -119,7 +131,13 @@ export class Recorder {
     worker.latency.record(latencyMs);
     if (serviceMs !== undefined) this.#service?.record(serviceMs);
     const status = statusCodeOf(outcome);
-    if (status !== undefined) this.#statuses.set(status, (this.#statuses.get(status) ?? 0) + 1);
+    if (status !== undefined) {
+      if (status >= 0 && status < STATUS_SLOTS) {
+        const count = this.#statusSlots[status] as number;
+        if (count === 0) this.#statusesSeen.push(status);
+        this.#statusSlots[status] = count + 1;
+      } else this.#otherStatuses.set(status, (this.#otherStatuses.get(status) ?? 0) + 1);
+    }
     let errorKey: string | undefined;
     if (ok) {
       this.#succeeded++;
@@ -173,7 +191,7 @@ export class Recorder {
       }
       attempts += workerAttempts;
       retries += workerRetries;
-      const s = worker.latency.summary();
+      const latency = worker.latency;
       return {
         index,
         requests: worker.requests,
@@ -181,7 +199,12 @@ export class Recorder {
         failed: worker.failed,
         attempts: workerAttempts,
         retries: workerRetries,
-        latencyMs: { p50: s.p50, p99: s.p99, max: s.max, mean: s.mean },
+        latencyMs: {
+          p50: latency.percentile(50),
+          p99: latency.percentile(99),
+          max: roundMs(latency.maxMs),
+          mean: latency.mean(),
+        },
       };
     });
     const requests = this.done;
@@ -196,7 +219,7 @@ export class Recorder {
       succeeded: this.#succeeded,
       failed: this.#failed,
       successRate: requests === 0 ? 1 : this.#succeeded / requests,
-      statuses: statusTable(this.#statuses),
+      statuses: statusTable(this.#statusSlots, this.#statusesSeen, this.#otherStatuses),
       errors: this.#errors,
       attempts,
       retries,

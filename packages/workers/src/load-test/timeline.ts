@@ -11,6 +11,8 @@ export class Timeline {
   readonly #entries: TimelineEntry[] = [];
   readonly #histogram = new BucketHistogram();
   #second = 0;
+  // Where the current second ends: most requests complete before it, and skip #moveTo.
+  #secondEndMs = 1000;
   #requests = 0;
   #ok = 0;
   #failed = 0;
@@ -19,7 +21,7 @@ export class Timeline {
 
   /** A request that completed `atMs` after the start. */
   request(atMs: number, ok: boolean, latencyMs: number, errorKey: string | undefined): void {
-    this.#moveTo(atMs);
+    if (atMs >= this.#secondEndMs) this.#moveTo(atMs);
     this.#requests++;
     if (ok) this.#ok++;
     else {
@@ -51,6 +53,7 @@ export class Timeline {
       this.#close();
       this.#second++;
     }
+    this.#secondEndMs = (this.#second + 1) * 1000;
   }
 
   #close(): void {

@@ -4,9 +4,15 @@ import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { RetryPolicy } from '@sentinel/backoff';
 import type { CircuitBreaker } from '@sentinel/breaker';
-import type { ClientOptions } from '@sentinel/client';
+import type { ClientOptions, RequestOptions } from '@sentinel/client';
 import { isConfigError } from '@sentinel/core';
-import { formatReport, type LoadTestProgress, type LoadTestReport, loadTest } from '@sentinel/workers';
+import {
+  formatReport,
+  type LoadTestProgress,
+  type LoadTestReport,
+  loadTest,
+  type TaskContext,
+} from '@sentinel/workers';
 import type { PresetName } from '../../presets/presets.ts';
 import { phaseFromLoadTestReport } from '../../report/from-load-test.ts';
 import { renderReportHtml } from '../../report/render-html.ts';
@@ -154,7 +160,18 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
     `${paint(term, 'bold', 'load')} ${method} ${target}: ${workers} workers × ${durationMs === undefined ? `${(requests ?? 1_000).toLocaleString('en-US')} requests` : `${durationMs / 1000} s`}` +
       `${rate === undefined ? '' : ` at ${rate} req/s`}, preset ${preset}\n`,
   );
-  const bodyOption = body === undefined ? {} : { body };
+  // One request init per worker, made at its first request and reused for every other: its
+  // context (so its signal) lives as long as the worker's loop, and a body string is immutable.
+  // Not a new object (spread) per request.
+  const inits = new WeakMap<TaskContext, RequestOptions>();
+  const initOf = (context: TaskContext): RequestOptions => {
+    let init = inits.get(context);
+    if (init === undefined) {
+      init = body === undefined ? { signal: context.signal } : { signal: context.signal, body };
+      inits.set(context, init);
+    }
+    return init;
+  };
   let report: LoadTestReport;
   try {
     report = await loadTest({
@@ -166,7 +183,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
       // Ctrl-C end a request waiting in a backoff or for a Retry-After, not only one on the wire.
       // A request refused without I/O (an open breaker) needs no pause here: loadTest yields to
       // the event loop when a worker's requests keep settling without it.
-      request: ({ client }, context) => client.request(method, target, { signal: context.signal, ...bodyOption }),
+      request: ({ client }, context) => client.request(method, target, initOf(context)),
       signal: controller.signal,
       onProgress: (p) =>
         progress.update(progressLine(p, clients.counters(), controller.signal.aborted), p.done === p.total),
