@@ -50,7 +50,7 @@ channel.onmessage = (event) => {
   const message = (event as { data: AbortMessage }).data;
   if (message.threadId !== threadId) return;
   const reason = deserializeValue(message.reason);
-  if (current?.id === message.id) current.abort(reason);
+  if (current !== undefined && RunningTask.isFor(current, message.id)) RunningTask.abort(current, reason);
   else if (message.id > lastStarted) early.set(message.id, reason);
 };
 
@@ -59,42 +59,41 @@ let thread: Thread | undefined;
 const ready: Promise<Thread> = start();
 
 /**
- * The running task and its `ctx`. An `AbortController` costs more than most of a task's
- * round trip and few handlers look at `ctx.signal`, so it is made when the handler first reads
- * `ctx.signal` (already aborted if the abort came first), not for every task.
+ * The running task's `ctx` (the pool's own handle on it goes through the static methods, so a
+ * handler sees only `signal` and `workerIndex`). An `AbortController` costs more than the
+ * rest of a task's thread-side work (and its garbage), and few handlers look at `ctx.signal`, so
+ * it is made when the handler first reads `ctx.signal` (already aborted if the abort came first).
+ * `signal` is a getter on the prototype: an object literal with a getter costs microseconds per
+ * task to build.
  */
-class RunningTask {
-  readonly id: number;
-  readonly ctx: ThreadTaskContext;
+class RunningTask implements ThreadTaskContext {
+  readonly workerIndex = index;
+  readonly #id: number;
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown;
 
   constructor(id: number) {
-    this.id = id;
-    const task = this;
-    // An own enumerable getter, so `{ ...ctx }` and destructuring see `signal` as before.
-    this.ctx = {
-      get signal() {
-        return task.#signal();
-      },
-      workerIndex: index,
-    };
+    this.#id = id;
   }
 
-  abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-  }
-
-  #signal(): AbortSignal {
+  get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#aborted) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
+  }
+
+  static isFor(task: RunningTask, id: number): boolean {
+    return task.#id === id;
+  }
+
+  static abort(task: RunningTask, reason: unknown): void {
+    if (task.#aborted) return;
+    task.#aborted = true;
+    task.#reason = reason;
+    task.#controller?.abort(reason);
   }
 }
 
@@ -117,7 +116,7 @@ async function run(envelope: TaskEnvelope): Promise<TaskResult> {
   try {
     const handler = setUp.handlers.get(envelope.name);
     if (handler === undefined) throw new TypeError(`the module exports no handler named "${envelope.name}"`);
-    const value = await handler(envelope.payload, setUp.state, task.ctx);
+    const value = await handler(envelope.payload, setUp.state, task);
     // Caught here, a function or symbol result fails its task; buried deeper in the result it
     // fails piscina's postMessage, which kills the thread (a WorkerCrashedError). Checking the
     // whole value would clone every result twice.
