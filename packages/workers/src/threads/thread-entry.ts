@@ -9,6 +9,7 @@
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { systemClock } from '@sentinel/core';
 import { deserializeValue, serializeValue } from './error-transport.ts';
+import { RunningTask } from './running-task.ts';
 import {
   type AbortMessage,
   type TaskEnvelope,
@@ -58,45 +59,6 @@ channel.onmessage = (event) => {
 let thread: Thread | undefined;
 const ready: Promise<Thread> = start();
 
-/**
- * The running task's `ctx` (the pool's own handle on it goes through the static methods, so a
- * handler sees only `signal` and `workerIndex`). An `AbortController` costs more than the
- * rest of a task's thread-side work (and its garbage), and few handlers look at `ctx.signal`, so
- * it is made when the handler first reads `ctx.signal` (already aborted if the abort came first).
- * `signal` is a getter on the prototype: an object literal with a getter costs microseconds per
- * task to build.
- */
-class RunningTask implements ThreadTaskContext {
-  readonly workerIndex = index;
-  readonly #id: number;
-  #controller: AbortController | undefined;
-  #aborted = false;
-  #reason: unknown;
-
-  constructor(id: number) {
-    this.#id = id;
-  }
-
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
-  }
-
-  static isFor(task: RunningTask, id: number): boolean {
-    return task.#id === id;
-  }
-
-  static abort(task: RunningTask, reason: unknown): void {
-    if (task.#aborted) return;
-    task.#aborted = true;
-    task.#reason = reason;
-    task.#controller?.abort(reason);
-  }
-}
-
 /** Runs one task. Always resolves; failures are data in the result. */
 async function run(envelope: TaskEnvelope): Promise<TaskResult> {
   const { id } = envelope;
@@ -111,7 +73,7 @@ async function run(envelope: TaskEnvelope): Promise<TaskResult> {
   const setUp = thread ?? (await settledSetup());
   if (setUp === undefined) return failure(undefined, await setupError(), startedAt, false);
   if (skipped) return failure(setUp, skipReason, startedAt, true);
-  const task = new RunningTask(id);
+  const task = new RunningTask(id, index);
   current = task;
   try {
     const handler = setUp.handlers.get(envelope.name);
