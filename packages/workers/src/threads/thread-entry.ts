@@ -9,7 +9,6 @@
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { systemClock } from '@sentinel/core';
 import { deserializeValue, serializeValue } from './error-transport.ts';
-import { RunningTask } from './running-task.ts';
 import {
   type AbortMessage,
   type TaskEnvelope,
@@ -18,10 +17,15 @@ import {
   type ThreadBoot,
   type ThreadMessage,
 } from './protocol.ts';
+import { RunningTask } from './running-task.ts';
 
 /** What a handler receives as its third argument. */
 export interface ThreadTaskContext {
-  /** Aborted when the caller's signal aborts while the task runs, or when a forced close stops the pool. */
+  /**
+   * Aborted when the caller's signal aborts while the task runs, or when a forced close stops the
+   * pool. A getter: the signal is made the first time a handler reads it (already aborted if the
+   * abort came first), so handlers that never look at it do not pay for one.
+   */
   readonly signal: AbortSignal;
   /** The thread's slot, `0 … threads - 1` (a replacement thread takes over its slot). */
   readonly workerIndex: number;
