@@ -46,16 +46,20 @@ interface Timed {
   readonly ms: number;
   /** CPU time of the whole process (every thread) over wall time: how many cores it really had. */
   readonly cores: number;
+  /** Time the main thread's event loop was busy (not waiting for events), in ms. */
+  readonly mainMs: number;
 }
 
 /** Times `body`: wall time, and the cores the process used meanwhile. */
 async function timeIt(body: () => Promise<unknown>): Promise<Timed> {
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await body();
   const ms = performance.now() - t0;
   const used = process.cpuUsage(cpu0);
-  return { ms, cores: (used.user + used.system) / 1000 / ms };
+  const mainMs = performance.eventLoopUtilization(elu0).active;
+  return { ms, cores: (used.user + used.system) / 1000 / ms, mainMs };
 }
 
 /** `total` calls of `fn` with `inFlight` at a time. */
@@ -90,24 +94,30 @@ function loadLine(): string {
  * the cores the process used meanwhile. Two tasks per thread are kept in flight, so a thread
  * never waits for its next task.
  */
-async function scalingRounds(cases: readonly ScalingCase[]): Promise<{ rps: number[][]; cores: number[][] }> {
+async function scalingRounds(
+  cases: readonly ScalingCase[],
+): Promise<{ rps: number[][]; cores: number[][]; mainUs: number[][] }> {
   for (const c of cases) await c.measure(WARMUP_TASKS);
   const rps: number[][] = [];
   const cores: number[][] = [];
+  const mainUs: number[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const roundRps: number[] = new Array(cases.length);
     const roundCores: number[] = new Array(cases.length);
+    const roundMain: number[] = new Array(cases.length);
     for (let k = 0; k < cases.length; k++) {
       const index = (k + round) % cases.length;
       const c = cases[index] as ScalingCase;
       const t = await c.measure(TASKS_PER_ROUND);
       roundRps[index] = (TASKS_PER_ROUND * 1000) / t.ms;
       roundCores[index] = t.cores;
+      roundMain[index] = (t.mainMs * 1000) / TASKS_PER_ROUND;
     }
     rps.push(roundRps);
     cores.push(roundCores);
+    mainUs.push(roundMain);
   }
-  return { rps, cores };
+  return { rps, cores, mainUs };
 }
 
 async function scalingSection(
@@ -137,7 +147,7 @@ async function scalingSection(
   ];
   const before = loadavg()[0] ?? 0;
   const startLine = loadLine();
-  const { rps: rounds, cores } = await scalingRounds(cases);
+  const { rps: rounds, cores, mainUs } = await scalingRounds(cases);
   const after = loadavg()[0] ?? 0;
   const column = (i: number) => rounds.map((r) => r[i] as number);
   const ratios = (twoIndex: number, oneIndex: number) =>
@@ -155,7 +165,7 @@ async function scalingSection(
   );
   console.log(
     table(
-      ['case', 'tasks/s', 'slowest round', 'fastest round', 'vs direct call', 'cores used'],
+      ['case', 'tasks/s', 'slowest round', 'fastest round', 'vs direct call', 'cores used', 'main thread µs/task'],
       cases.map((c, i) => [
         c.name,
         median(column(i)).toFixed(0),
@@ -163,6 +173,7 @@ async function scalingSection(
         Math.max(...column(i)).toFixed(0),
         `${(median(column(i)) / directRps).toFixed(2)}×`,
         median(cores.map((r) => r[i] as number)).toFixed(2),
+        median(mainUs.map((r) => r[i] as number)).toFixed(1),
       ]),
     ),
   );
@@ -179,7 +190,9 @@ async function scalingSection(
   );
   console.log(
     '\n"cores used" is the CPU time of the whole process (every thread) over wall time: a 2-thread row near 1.0 ' +
-      'means the machine gave the second thread no core of its own, whatever the pool does.',
+      'means the machine gave the second thread no core of its own, whatever the pool does. "main thread µs/task" is the ' +
+      "time the main thread's event loop was busy per task (dispatch, results, the pool's bookkeeping): the share of the " +
+      'two cores the threads do not get.',
   );
   console.log(`before: ${startLine}; after: ${loadLine()}`);
   const machineCores = availableParallelism();
