@@ -81,10 +81,21 @@ export class Pool {
     // Every thread busy plus one task queued per thread, so none idles between results. The map
     // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
     const readAhead = 2 * this.#options.threads;
+    // One abort listener for the whole map rather than one added and removed per task: the map's
+    // signal aborts once, when the map is left early, and then aborts every task it has in flight.
+    const live = new Set<TaskRecord>();
+    let listening = false;
     const start = (item: unknown, mapSignal: AbortSignal) => {
       // A closed pool ends the map (the loop throws) rather than failing every remaining item.
       if (this.#closing !== undefined) throw new PoolClosedError();
-      const { record, promise } = this.#start(name, item, { signal: mapSignal }, false);
+      if (!listening) {
+        listening = true;
+        const abortAll = () => {
+          for (const record of live) this.#aborted(record, mapSignal.reason);
+        };
+        mapSignal.addEventListener('abort', abortAll, { once: true });
+      }
+      const { record, promise } = this.#start(name, item, { signal: mapSignal }, false, live);
       return { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
     };
     return mapLazily(items as Iterable<unknown>, start, {
@@ -141,8 +152,18 @@ export class Pool {
     this.#onThread.add(record);
   }
 
-  /** `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. */
-  #start(name: string, payload: unknown, options: ThreadRunOptions | undefined, bounded: boolean): NewTask {
+  /**
+   * `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. With
+   * `group` (a map's tasks), the task joins it instead of listening to its signal itself: the
+   * group's owner listens once for all of them.
+   */
+  #start(
+    name: string,
+    payload: unknown,
+    options: ThreadRunOptions | undefined,
+    bounded: boolean,
+    group?: Set<TaskRecord>,
+  ): NewTask {
     this.#checkName(runCheck, name);
     let signal: AbortSignal | undefined;
     let transfer: readonly unknown[] | undefined;
@@ -186,8 +207,13 @@ export class Pool {
       return task;
     }
     if (signal !== undefined && record.phase !== 'settled') {
-      record.onAbort = () => this.#aborted(record, signal.reason);
-      signal.addEventListener('abort', record.onAbort, { once: true });
+      if (group !== undefined) {
+        record.group = group;
+        group.add(record);
+      } else {
+        record.onAbort = () => this.#aborted(record, signal.reason);
+        signal.addEventListener('abort', record.onAbort, { once: true });
+      }
     }
     return task;
   }
@@ -280,6 +306,7 @@ export class Pool {
     record.phase = 'settled';
     record.told = { ok, value };
     if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
+    record.group?.delete(record);
     if (ok) record.resolve(value);
     else record.reject(value);
   }
