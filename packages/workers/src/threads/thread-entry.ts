@@ -17,19 +17,9 @@ import {
   type ThreadBoot,
   type ThreadMessage,
 } from './protocol.ts';
-import { RunningTask } from './running-task.ts';
+import { RunningTask, type ThreadTaskContext } from './running-task.ts';
 
-/** What a handler receives as its third argument. */
-export interface ThreadTaskContext {
-  /**
-   * Aborted when the caller's signal aborts while the task runs, or when a forced close stops the
-   * pool. A getter: the signal is made the first time a handler reads it (already aborted if the
-   * abort came first), so handlers that never look at it do not pay for one.
-   */
-  readonly signal: AbortSignal;
-  /** The thread's slot, `0 … threads - 1` (a replacement thread takes over its slot). */
-  readonly workerIndex: number;
-}
+export type { ThreadTaskContext } from './running-task.ts';
 
 interface Thread {
   readonly index: number;
