@@ -17,6 +17,8 @@ export interface TaskRecord {
   workerIndex: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** A map's tasks in flight, which the map aborts together (instead of an `onAbort` each). */
+  group: Set<TaskRecord> | undefined;
   /** Keeps the process alive until the caller has its answer. */
   held: boolean;
   /** Counted in its thread's `tasks` (at dispatch when the slot is known, else at the end). */
@@ -52,6 +54,7 @@ export function newTaskRecord(
     workerIndex: -1,
     signal,
     onAbort: undefined,
+    group: undefined,
     held: false,
     counted: false,
     told: undefined,

@@ -17,14 +17,9 @@ import {
   type ThreadBoot,
   type ThreadMessage,
 } from './protocol.ts';
+import { RunningTask, type ThreadTaskContext } from './running-task.ts';
 
-/** What a handler receives as its third argument. */
-export interface ThreadTaskContext {
-  /** Aborted when the caller's signal aborts while the task runs, or when a forced close stops the pool. */
-  readonly signal: AbortSignal;
-  /** The thread's slot, `0 … threads - 1` (a replacement thread takes over its slot). */
-  readonly workerIndex: number;
-}
+export type { ThreadTaskContext } from './running-task.ts';
 
 interface Thread {
   readonly index: number;
@@ -38,9 +33,10 @@ const boot = workerData as ThreadBoot;
 const index = claimSlot(boot.slots);
 
 // Aborts travel on a BroadcastChannel (piscina's task port carries only tasks). Tasks reach a
-// thread in id order (the pool's queue is FIFO), so an abort for an id this thread has not seen
-// yet is for a task still on its way: it is kept until that task arrives, then the task is skipped.
-const running = new Map<number, AbortController>();
+// thread in id order (the pool's queue is FIFO) and one at a time, so an abort is for the task
+// running now, for a finished one (ignored), or for one still on its way: that reason is kept
+// until the task arrives, and the task is then skipped.
+let current: RunningTask | undefined;
 const early = new Map<number, unknown>();
 let lastStarted = -1;
 const channel = new BroadcastChannel(boot.abortChannel);
@@ -49,31 +45,34 @@ channel.onmessage = (event) => {
   const message = (event as { data: AbortMessage }).data;
   if (message.threadId !== threadId) return;
   const reason = deserializeValue(message.reason);
-  const controller = running.get(message.id);
-  if (controller !== undefined) controller.abort(reason);
+  if (current !== undefined && RunningTask.isFor(current, message.id)) RunningTask.abort(current, reason);
   else if (message.id > lastStarted) early.set(message.id, reason);
 };
 
+/** Set once `setup` succeeded, so a task finds its thread without awaiting `ready`. */
+let thread: Thread | undefined;
 const ready: Promise<Thread> = start();
 
 /** Runs one task. Always resolves; failures are data in the result. */
 async function run(envelope: TaskEnvelope): Promise<TaskResult> {
-  lastStarted = envelope.id;
+  const { id } = envelope;
+  lastStarted = id;
   const startedAt = systemClock.now();
-  let thread: Thread | undefined;
-  const controller = new AbortController();
-  const abortedEarly = early.has(envelope.id);
-  if (abortedEarly) {
-    controller.abort(early.get(envelope.id));
-    early.delete(envelope.id);
+  let skipReason: unknown;
+  const skipped = early.size > 0 && early.has(id);
+  if (skipped) {
+    skipReason = early.get(id);
+    early.delete(id);
   }
+  const setUp = thread ?? (await settledSetup());
+  if (setUp === undefined) return failure(undefined, await setupError(), startedAt, false);
+  if (skipped) return failure(setUp, skipReason, startedAt, true);
+  const task = new RunningTask(id, index);
+  current = task;
   try {
-    thread = await ready;
-    if (abortedEarly) return failure(thread, controller.signal.reason, startedAt, true);
-    const handler = thread.handlers.get(envelope.name);
+    const handler = setUp.handlers.get(envelope.name);
     if (handler === undefined) throw new TypeError(`the module exports no handler named "${envelope.name}"`);
-    running.set(envelope.id, controller);
-    const value = await handler(envelope.payload, thread.state, { signal: controller.signal, workerIndex: index });
+    const value = await handler(envelope.payload, setUp.state, task);
     // Caught here, a function or symbol result fails its task; buried deeper in the result it
     // fails piscina's postMessage, which kills the thread (a WorkerCrashedError). Checking the
     // whole value would clone every result twice.
@@ -82,12 +81,28 @@ async function run(envelope: TaskEnvelope): Promise<TaskResult> {
         `handler "${envelope.name}" returned a ${typeof value}, which cannot be sent to the main thread`,
       );
     }
-    return { ok: true, value, index, runMs: systemClock.now() - startedAt, status: statusOf(thread.state) };
+    return { ok: true, value, index, runMs: systemClock.now() - startedAt, status: statusOf(setUp.state) };
   } catch (error) {
-    return failure(thread, error, startedAt, false);
+    return failure(setUp, error, startedAt, false);
   } finally {
-    running.delete(envelope.id);
+    if (current === task) current = undefined;
   }
+}
+
+/** The thread once `setup` settled: undefined when it failed. */
+function settledSetup(): Promise<Thread | undefined> {
+  return ready.then(
+    (done) => done,
+    () => undefined,
+  );
+}
+
+/** Why `setup` failed (only called once it did). */
+function setupError(): Promise<unknown> {
+  return ready.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 /**
@@ -124,13 +139,14 @@ async function start(): Promise<Thread> {
     for (const [name, value] of Object.entries(exports)) {
       if (name !== 'setup' && typeof value === 'function') handlers.set(name, value as Handler);
     }
+    thread = { index, state, handlers };
     parentPort?.postMessage({
       [THREAD_MESSAGE]: 'ready',
       index,
       threadId,
       handlers: [...handlers.keys()],
     } satisfies ThreadMessage);
-    return { index, state, handlers };
+    return thread;
   } catch (error) {
     parentPort?.postMessage({
       [THREAD_MESSAGE]: 'failed',

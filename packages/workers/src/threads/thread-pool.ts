@@ -11,7 +11,7 @@ import type { ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
 import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
 import type { KeepAlive } from './keep-alive.ts';
-import { mapLazily, type StartedTask } from './map.ts';
+import { mapLazily } from './map.ts';
 import type { ResolvedThreadPoolOptions } from './options.ts';
 import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
 import type { FifoTaskQueue } from './task-queue.ts';
@@ -20,6 +20,10 @@ import { isThreadMessage, type StartedThreads } from './thread-startup.ts';
 import { ThreadStatsBook } from './thread-stats.ts';
 
 const runCheck = optionChecker('threadPool.run');
+/** Piscina only reads its run options: one shared object instead of one per task. */
+const NO_RUN_OPTIONS = Object.freeze({});
+
+type NewTask = ReturnType<typeof newTaskRecord>;
 
 /** The thread pool; made by {@link createThreadPool} once every thread has run its setup. */
 export class Pool {
@@ -77,10 +81,22 @@ export class Pool {
     // Every thread busy plus one task queued per thread, so none idles between results. The map
     // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
     const readAhead = 2 * this.#options.threads;
+    // One abort listener for the whole map rather than one added and removed per task: the map's
+    // signal aborts once, when the map is left early, and then aborts every task it has in flight.
+    const live = new Set<TaskRecord>();
+    let listening = false;
     const start = (item: unknown, mapSignal: AbortSignal) => {
       // A closed pool ends the map (the loop throws) rather than failing every remaining item.
       if (this.#closing !== undefined) throw new PoolClosedError();
-      return this.#start(name, item, { signal: mapSignal }, false);
+      if (!listening) {
+        listening = true;
+        const abortAll = () => {
+          for (const record of live) this.#aborted(record, mapSignal.reason);
+        };
+        mapSignal.addEventListener('abort', abortAll, { once: true });
+      }
+      const { record, promise } = this.#start(name, item, { signal: mapSignal }, false, live);
+      return { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
     };
     return mapLazily(items as Iterable<unknown>, start, {
       readAhead,
@@ -136,24 +152,34 @@ export class Pool {
     this.#onThread.add(record);
   }
 
-  /** `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. */
+  /**
+   * `bounded: false` (a map's tasks) skips `maxQueue`: the map bounds its own read-ahead. With
+   * `group` (a map's tasks), the task joins it instead of listening to its signal itself: the
+   * group's owner listens once for all of them.
+   */
   #start(
     name: string,
     payload: unknown,
     options: ThreadRunOptions | undefined,
     bounded: boolean,
-  ): StartedTask<unknown> {
+    group?: Set<TaskRecord>,
+  ): NewTask {
     this.#checkName(runCheck, name);
-    const opts = runCheck.options(options, ['signal', 'transfer']);
-    const signal = checkSignal(runCheck, opts.signal);
-    const transfer = opts.transfer;
-    if (transfer !== undefined && !Array.isArray(transfer))
-      runCheck.fail('transfer', transfer, 'an array of transferable objects');
-    const { record, promise } = newTaskRecord(this.#nextId++, name, this.#options.clock.now(), signal);
-    const started = { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
+    let signal: AbortSignal | undefined;
+    let transfer: readonly unknown[] | undefined;
+    // `run(name, payload)` without options is the hot path: nothing to check.
+    if (options !== undefined) {
+      const opts = runCheck.options(options, ['signal', 'transfer']);
+      signal = checkSignal(runCheck, opts.signal);
+      transfer = opts.transfer;
+      if (transfer !== undefined && !Array.isArray(transfer))
+        runCheck.fail('transfer', transfer, 'an array of transferable objects');
+    }
+    const task = newTaskRecord(this.#nextId++, name, this.#options.clock.now(), signal);
+    const { record } = task;
     if (this.#closing !== undefined || signal?.aborted) {
       this.#refuse(record, this.#closing !== undefined ? new PoolClosedError() : signal?.reason);
-      return started;
+      return task;
     }
 
     this.#keepAlive.hold();
@@ -164,10 +190,12 @@ export class Pool {
       payload,
       [queueOptionsSymbol]: record,
     };
-    this.#threads.piscina.run(envelope, transfer === undefined ? {} : { transferList: transfer as never }).then(
-      (result: TaskResult) => this.#answered(record, result),
-      (error: unknown) => this.#lost(record, error),
-    );
+    this.#threads.piscina
+      .run(envelope, transfer === undefined ? NO_RUN_OPTIONS : { transferList: transfer as never })
+      .then(
+        (result: TaskResult) => this.#answered(record, result),
+        (error: unknown) => this.#lost(record, error),
+      );
     // Piscina placed it on a thread or in the queue, synchronously; a queue over its bound gives it back.
     if (
       bounded &&
@@ -176,13 +204,18 @@ export class Pool {
       this.#queue.take(record)
     ) {
       this.#refuse(record, new QueueFullError(this.#options.maxQueue));
-      return started;
+      return task;
     }
     if (signal !== undefined && record.phase !== 'settled') {
-      record.onAbort = () => this.#aborted(record, signal.reason);
-      signal.addEventListener('abort', record.onAbort, { once: true });
+      if (group !== undefined) {
+        record.group = group;
+        group.add(record);
+      } else {
+        record.onAbort = () => this.#aborted(record, signal.reason);
+        signal.addEventListener('abort', record.onAbort, { once: true });
+      }
     }
-    return started;
+    return task;
   }
 
   #checkName(check: ReturnType<typeof optionChecker>, name: unknown): void {
@@ -273,6 +306,7 @@ export class Pool {
     record.phase = 'settled';
     record.told = { ok, value };
     if (record.onAbort !== undefined) record.signal?.removeEventListener('abort', record.onAbort);
+    record.group?.delete(record);
     if (ok) record.resolve(value);
     else record.reject(value);
   }
