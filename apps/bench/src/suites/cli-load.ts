@@ -28,7 +28,7 @@ import type { Reporter } from '../harness.ts';
 import { spawnServer } from '../servers/spawn.ts';
 
 const WORKERS = 64;
-const PER_WORKER = 400;
+const PER_WORKER = 1_000;
 const ROUNDS = 5;
 
 interface Sample {
