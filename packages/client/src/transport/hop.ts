@@ -2,7 +2,7 @@ import { getHeader, resolveRedirect } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { RedirectError } from '../errors.ts';
 import type { PreparedRequest } from '../request/prepare.ts';
-import type { Exchange } from './transport.ts';
+import type { Exchange } from './exchange.ts';
 
 // Shared by every response that followed no redirect; frozen, so no caller can add to it.
 const NO_REDIRECTS = Object.freeze([]) as unknown as string[];
