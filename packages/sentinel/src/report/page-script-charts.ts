@@ -56,7 +56,8 @@ export const PAGE_SCRIPT_CHARTS = String.raw`  // Shading for marked windows (be
       ],
       series: [{ label: 't (s)' }].concat(spec.series.map(function (s, i) {
         return { label: s.label, stroke: s.color || SERIES_COLORS[i % SERIES_COLORS.length], width: 2,
-          dash: s.dash, points: { show: xs.length < 3 } };
+          // A phase shorter than a few seconds has one or two points: draw them large enough to see.
+          dash: s.dash, points: { show: xs.length < 3, size: 9 } };
       })),
       plugins: [marksPlugin(phase)],
       legend: { live: true }

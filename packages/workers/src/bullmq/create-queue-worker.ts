@@ -60,7 +60,7 @@ export async function createQueueWorker<W, D = unknown, R = unknown>(
   const processor = async (job: Job<D, R>): Promise<R> => {
     if (job.stalledCounter > 0 && !o.resendUnkeyed(job) && (await sentUnkeyedWrite(queue, job))) {
       throw new UnrecoverableError(
-        `job ${job.id} was redelivered after its process stopped, and that delivery had sent an unsafe write without an idempotency key: not sent again (resendUnkeyed allows it)`,
+        `job ${job.id} was redelivered after its process stopped, and that delivery had started an unsafe write without an idempotency key, which may have reached the server: not sent again (resendUnkeyed allows it)`,
       );
     }
     const fetchedAt = o.clock.now();

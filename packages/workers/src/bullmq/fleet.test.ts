@@ -194,11 +194,13 @@ describeRedis('createQueueWorker fleets: several processes on one queue', () => 
     expect((counts.completed ?? 0) + (counts.failed ?? 0)).toBe(total);
     const stats = server.stats();
     const failed = await q.getJobs(['failed']);
-    // Only unkeyed writes redelivered after the kill may fail, and they were sent once.
+    // Only unkeyed writes redelivered after the kill may fail, and none was sent twice: at most
+    // once (a job killed while it still waited for its permit or its connection never reached the
+    // server, and no process can tell it from one that did, so it is failed too).
     for (const job of failed) {
       expect(job.data.write).toBe('unkeyed');
       expect(job.failedReason).toMatch(/redelivered/);
-      expect(stats.byPath[job.data.path]).toBe(1);
+      expect(stats.byPath[job.data.path] ?? 0).toBeLessThanOrEqual(1);
     }
     for (let i = 0; i < total; i += 10) expect(stats.byPath[`/notify/${i}`] ?? 0).toBeLessThanOrEqual(1);
     // The killed process had writes in flight: sent again after the stall, with the same key.
