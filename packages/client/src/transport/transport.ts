@@ -162,7 +162,7 @@ async function bufferedHop(
   };
 }
 
-// The decoders for an encoded body; a coding we cannot undo fails the hop and drops the body.
+// The decoders for a body; a coding we cannot undo fails the hop and drops the body.
 function decoding(encoded: Readable, encodings: readonly string[]): Readable {
   try {
     return decode(encoded, encodings);
@@ -201,13 +201,7 @@ async function streamedHop(
     return undefined;
   }
   const headersAt = exchange.clock.now();
-  let decoded: Readable;
-  try {
-    decoded = decode(response.body, parseContentEncoding(responseHeaders['content-encoding']));
-  } catch (error) {
-    discard(response.body);
-    throw error;
-  }
+  const decoded = decoding(response.body, parseContentEncoding(responseHeaders['content-encoding']));
   if (isRetryableStatus(status)) {
     // Whether this attempt is retried is decided later, by the retry: read the body whole
     // (within maxResponseBytes), since it may be the response the caller gets. Past the cap, or
