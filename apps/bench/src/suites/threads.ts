@@ -28,7 +28,7 @@ const module = new URL('../threads/cpu.mjs', import.meta.url);
 const LEVEL = 6;
 const TASKS_PER_ROUND = 400;
 const WARMUP_TASKS = 100;
-const ROUNDS = 7;
+const ROUNDS = 11;
 
 interface ScalingCase {
   readonly name: string;
