@@ -1,7 +1,6 @@
-import { getEventListeners } from 'node:events';
-import { contextFor } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectRefusesAbortedSignal } from '../../core/test/aborted-signal.ts';
 import { NOT_POLICIES, POLICIES } from '../test/policies.ts';
 import * as backoff from './index.ts';
 
@@ -18,18 +17,6 @@ describe('every policy refuses an already aborted signal (conformance)', () => {
   const cases = Object.values(POLICIES).flat();
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, { make }) => {
     const clock = new ManualClock();
-    const policy = make(clock);
-    const before = policy.status?.();
-    const controller = new AbortController();
-    const reason = new Error('the caller gave up');
-    controller.abort(reason);
-    const fn = vi.fn(() => 'ran');
-    // Passed as plain options and as a context from an enclosing policy.
-    await expect(policy.execute(fn, { signal: controller.signal })).rejects.toBe(reason);
-    await expect(policy.execute(fn, contextFor({ signal: controller.signal }))).rejects.toBe(reason);
-    expect(fn).not.toHaveBeenCalled();
-    expect(clock.pending).toBe(0);
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-    expect(policy.status?.()).toEqual(before);
+    await expectRefusesAbortedSignal(make(clock), clock);
   });
 });

@@ -1,5 +1,5 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
+import { expectRefusesAbortedSignal } from '../test/aborted-signal.ts';
 import { NOT_POLICIES, naive, POLICIES } from '../test/policies.ts';
 import * as core from './index.ts';
 import { ManualClock } from './testing/index.ts';
@@ -18,19 +18,7 @@ describe('every policy refuses an already aborted signal (conformance)', () => {
   const cases = Object.values(POLICIES).flat();
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, { make }) => {
     const clock = new ManualClock();
-    const policy = make(clock);
-    const before = policy.status?.();
-    const controller = new AbortController();
-    const reason = new Error('the caller gave up');
-    controller.abort(reason);
-    const fn = vi.fn(() => 'ran');
-    // Passed as plain options and as a context from an enclosing policy.
-    await expect(policy.execute(fn, { signal: controller.signal })).rejects.toBe(reason);
-    await expect(policy.execute(fn, core.contextFor({ signal: controller.signal }))).rejects.toBe(reason);
-    expect(fn).not.toHaveBeenCalled();
-    expect(clock.pending).toBe(0);
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-    expect(policy.status?.()).toEqual(before);
+    await expectRefusesAbortedSignal(make(clock), clock);
   });
 
   it('regression (issue 15): an empty compose() ran the work despite the aborted signal', async () => {

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { contextFor } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { abortedSignal, expectRefusesAbortedSignal } from '../../core/test/aborted-signal.ts';
 import { LIMITERS, OTHERS, POLICIES, type WithStatus } from '../test/policies.ts';
 import { cleanup, connect, describeRedis, uniquePrefix } from '../test/redis.ts';
 import * as ratelimit from './index.ts';
@@ -13,13 +13,6 @@ import * as redisExports from './redis/index.ts';
  * takes nothing (its status is unchanged), leaves no timer on the clock and no listener on the
  * signal — as `fetch` does.
  */
-function aborted(): { signal: AbortSignal; reason: Error } {
-  const controller = new AbortController();
-  const reason = new Error('the caller gave up');
-  controller.abort(reason);
-  return { signal: controller.signal, reason };
-}
-
 const snapshot = async (subject: WithStatus): Promise<unknown> => await subject.status?.();
 
 describe('every policy and limiter refuses an already aborted signal (conformance)', () => {
@@ -34,17 +27,7 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
       .map((c) => [c.name, c] as const),
   )('%s: execute', async (_, { make }) => {
     const clock = new ManualClock();
-    const policy = make(clock);
-    const before = await snapshot(policy);
-    const { signal, reason } = aborted();
-    const fn = vi.fn(() => 'ran');
-    // Passed as plain options and as a context from an enclosing policy.
-    await expect(policy.execute(fn, { signal })).rejects.toBe(reason);
-    await expect(policy.execute(fn, contextFor({ signal }))).rejects.toBe(reason);
-    expect(fn).not.toHaveBeenCalled();
-    expect(clock.pending).toBe(0);
-    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
-    expect(await snapshot(policy)).toEqual(before);
+    await expectRefusesAbortedSignal(make(clock), clock);
   });
 
   it.each(
@@ -55,7 +38,7 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
     const clock = new ManualClock();
     const limiter = make(clock);
     const before = await snapshot(limiter);
-    const { signal, reason } = aborted();
+    const { signal, reason } = abortedSignal();
     await expect(limiter.acquire(1, { signal })).rejects.toBe(reason);
     await expect(limiter.acquire(1, { signal, maxWaitMs: 5 })).rejects.toBe(reason);
     expect(clock.pending).toBe(0);
@@ -64,7 +47,7 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
   });
 
   it('regression (issue 15): rateLimit and concurrency ran the work when a permit was free', async () => {
-    const { signal, reason } = aborted();
+    const { signal, reason } = abortedSignal();
     const fn = vi.fn(() => 'ran');
     const limiter = ratelimit.tokenBucket({ capacity: 1, refillPerSecond: 1, clock: new ManualClock() });
     await expect(ratelimit.rateLimit({ limiter }).execute(fn, { signal })).rejects.toBe(reason);
@@ -81,7 +64,7 @@ describe('every policy and limiter refuses an already aborted signal (conformanc
       clock,
     });
     limiters.get('a');
-    const { signal, reason } = aborted();
+    const { signal, reason } = abortedSignal();
     await expect(limiters.acquire('b', 1, { signal })).rejects.toBe(reason);
     expect([limiters.has('a'), limiters.has('b'), limiters.status().evicted]).toEqual([true, false, 0]);
   });
@@ -109,7 +92,7 @@ describeRedis('Redis limiters refuse an already aborted signal (conformance)', (
   it.each(REDIS_LIMITERS)('%s: acquire, and rateLimit over it in both modes', async (name) => {
     const limiter = (make[name] as (key: string) => redisExports.RedisLimiter & WithStatus)(`${prefix}${name}`);
     const before = await snapshot(limiter);
-    const { signal, reason } = aborted();
+    const { signal, reason } = abortedSignal();
     const fn = vi.fn(() => 'ran');
     await expect(limiter.acquire(1, { signal })).rejects.toBe(reason);
     await expect(ratelimit.rateLimit({ limiter }).execute(fn, { signal })).rejects.toBe(reason);
