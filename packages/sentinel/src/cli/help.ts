@@ -37,6 +37,8 @@ Options:
   -w, --workers N        concurrent workers, each with its own client        (default 100)
   -n, --requests N       requests per worker                                  (default 1000)
   -d, --duration T       run for a time instead: 30s, 500ms, 2m (bare number = seconds)
+      --warmup T         send for T first (same workers, model and rate), not counted in
+                         the report: a new process runs its first seconds slower
       --rate R           total requests per second (open model, latency corrected
                          for coordinated omission); without it, a closed model
       --preset NAME      development | production | hft                     (default production)

@@ -121,6 +121,16 @@ describe('http-sentinel load (built bin)', () => {
     expect(stats.bytesReceived).toBeGreaterThanOrEqual(12 * body.length);
   }, 60_000);
 
+  it('--warmup: the warm-up requests reach the server but not the report', async () => {
+    const result = await runCli(['load', `${server.url}/warm`, '-w', '4', '-n', '25', '--warmup', '200ms', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as LoadTestReport;
+    expect(report).toMatchObject({ requests: 100, succeeded: 100, attempts: 100, retries: 0 });
+    // Each worker sends at least one warm-up request (a phase's first request starts before its end).
+    expect(server.stats().requests).toBeGreaterThanOrEqual(104);
+    expect(result.stderr).toContain('4 workers × 25 requests, preset production, after a 0.2 s warm-up');
+  }, 60_000);
+
   it('a target that refuses connections: one line, exit 1', async () => {
     const result = await runCli(['load', 'http://127.0.0.1:1/', '-n', '1']);
     expect(result.code).toBe(1);
@@ -138,6 +148,8 @@ describe('http-sentinel load (built bin)', () => {
       [['load', url, '-n', '0'], '--requests'],
       [['load', url, '-n', '5', '-d', '1s'], '--duration'],
       [['load', url, '-d', '10x'], '--duration'],
+      [['load', url, '--warmup', 'soon'], '--warmup'],
+      [['load', url, '--warmup', '0'], '--warmup'],
       [['load', url, '--rate', '0'], '--rate'],
       [['load', url, '--rate', 'NaN'], '--rate'],
       [['load', url, '--min-success', '1.5'], '--min-success'],

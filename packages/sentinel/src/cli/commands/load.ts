@@ -101,6 +101,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
     workers: { type: 'string', short: 'w' },
     requests: { type: 'string', short: 'n' },
     duration: { type: 'string', short: 'd' },
+    warmup: { type: 'string' },
     rate: { type: 'string' },
     preset: { type: 'string' },
     method: { type: 'string', short: 'm' },
@@ -123,6 +124,9 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   if (requests !== undefined && durationMs !== undefined) {
     throw new UsageError('--requests and --duration exclude each other: give one');
   }
+  // A fresh process runs its first seconds slower while V8 compiles the hot path (autocannon has
+  // the same flag for the same reason): a warm-up sends for that long first, uncounted.
+  const warmupMs = durationFlag('--warmup', stringFlag(parsed, 'warmup'));
   const rate = numberFlag('--rate', stringFlag(parsed, 'rate'), { min: 0, exclusiveMin: true });
   const minSuccess = numberFlag('--min-success', stringFlag(parsed, 'min-success'), { min: 0, max: 1 }) ?? 0;
   const preset = presetFlag(parsed);
@@ -158,7 +162,8 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   const target = url.href;
   term.err.write(
     `${paint(term, 'bold', 'load')} ${method} ${target}: ${workers} workers × ${durationMs === undefined ? `${(requests ?? 1_000).toLocaleString('en-US')} requests` : `${durationMs / 1000} s`}` +
-      `${rate === undefined ? '' : ` at ${rate} req/s`}, preset ${preset}\n`,
+      `${rate === undefined ? '' : ` at ${rate} req/s`}, preset ${preset}` +
+      `${warmupMs === undefined ? '' : `, after a ${warmupMs / 1000} s warm-up`}\n`,
   );
   // One request init per worker, made at its first request and reused for every other: its
   // context (so its signal) lives as long as the worker's loop, and a body string is immutable.
@@ -178,6 +183,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
       workers,
       ...(durationMs === undefined ? { requestsPerWorker: requests ?? 1_000 } : { durationMs }),
       ...(rate === undefined ? {} : { rate }),
+      ...(warmupMs === undefined ? {} : { warmup: { durationMs: warmupMs } }),
       clientOptions: () => clients.options(),
       // One context per worker for the whole run (so one signal, made once): passing it lets
       // Ctrl-C end a request waiting in a backoff or for a Retry-After, not only one on the wire.
