@@ -1,11 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { consecutive, isCircuitOpenError } from '@sentinel/breaker';
 import { seededRandom } from '@sentinel/chaos';
-import type { Client } from '@sentinel/client';
 import { isTimeoutError, type Outcome } from '@sentinel/core';
-import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
 import { createWorkerPool, isQueueFullError } from '@sentinel/workers';
-import { PhaseRecorder } from '../record/phase-recorder.ts';
 import {
   type GatewayEvidence,
   type GatewayFacts,
@@ -15,9 +12,10 @@ import {
   type Span,
 } from './gateway-evidence.ts';
 import { HEADERS_MS, jobKind, PAYMENTS_HEADERS_MS, send } from './gateway-jobs.ts';
+import { GatewaySchedule, RETRY_AFTER_SECONDS } from './gateway-schedule.ts';
 import { countsOf, faultsText, type PhaseContext, type PhaseResult, ticker, type Window } from './phase.ts';
-import { startUpstreams, statsOf, transientFaults, type Upstream } from './upstream.ts';
-import { BreakerLog, workerClient } from './worker-client.ts';
+import { phaseWorkers } from './phase-workers.ts';
+import { startUpstreams, statsOf, type Upstream } from './upstream.ts';
 
 export type { GatewayFacts } from './gateway-evidence.ts';
 
@@ -50,7 +48,6 @@ const BREAKER_THRESHOLD = 2;
 const HALF_OPEN_AFTER_MS = 500;
 /** After the callers' time is up, the phase goes on (bounded) until every breaker has closed again. */
 const RECOVERY_GRACE_MS = 3_000;
-const RETRY_AFTER_SECONDS = 1;
 
 /**
  * What counts against a breaker here: a timeout, the failure that costs callers time. Answers
@@ -74,52 +71,34 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
   const upstreams = await startUpstreams(['catalog', 'orders', 'payments'], ctx);
   const [catalog, orders, payments] = upstreams as [Upstream, Upstream, Upstream];
   const embedded = ctx.target === undefined;
-  const startMs = clock.now();
-  const seconds = (ms: number) => Math.round((ms - startMs) / 10) / 100;
-  const log = new BreakerLog(startMs, new Map(upstreams.map((u) => [u.origin, embedded ? u.name : 'target'])));
-  const instrument = (policy: object, name: string) => ctx.instrument(policy, `gateway/${name}`);
-  const bucket = tokenBucket({ capacity: 100, refillPerSecond: options.requestsPerSecond, clock });
-  const shared = rateLimit({ limiter: bucket });
-  instrument(shared, 'limiter');
-  const clients: Client[] = new Array(options.workers);
-  const pool = await createWorkerPool({
+  const { startMs, log, instrument, bucket, recorder, setup } = phaseWorkers(ctx, {
+    phase: 'gateway',
     workers: options.workers,
-    maxQueue: options.maxQueue,
-    clock,
-    setup: (workerIndex) => {
-      const client = workerClient({
-        workerIndex,
-        // Five attempts: at 10 % transient faults, 1 request in 100,000 fails them all.
-        maxAttempts: 5,
-        backoff: { initialMs: 10, maxMs: 100 },
-        // A caller is better served by a fast CircuitOpenError than by waiting for a probe.
-        retryOpenBreaker: false,
-        breaker: {
-          trigger: () => consecutive({ threshold: BREAKER_THRESHOLD }),
-          halfOpenAfterMs: HALF_OPEN_AFTER_MS,
-          isFailure: isTimeout,
-        },
-        sharedLimit: shared,
-        timeouts: { connectMs: 1_000, headersMs: HEADERS_MS, bodyIdleMs: 2_000, totalMs: 8_000 },
-        connections: 2,
-        seed: ctx.seed,
-        clock,
-        log,
-        instrument,
-      });
-      clients[workerIndex] = client;
-      return { client };
+    names: new Map(upstreams.map((u) => [u.origin, embedded ? u.name : 'target'])),
+    limit: { capacity: 100, refillPerSecond: options.requestsPerSecond },
+    client: {
+      // Five attempts: at 10 % transient faults, 1 request in 100,000 fails them all.
+      maxAttempts: 5,
+      backoff: { initialMs: 10, maxMs: 100 },
+      // A caller is better served by a fast CircuitOpenError than by waiting for a probe.
+      retryOpenBreaker: false,
+      breaker: {
+        trigger: () => consecutive({ threshold: BREAKER_THRESHOLD }),
+        halfOpenAfterMs: HALF_OPEN_AFTER_MS,
+        isFailure: isTimeout,
+      },
+      timeouts: { connectMs: 1_000, headersMs: HEADERS_MS, bodyIdleMs: 2_000, totalMs: 8_000 },
+      connections: 2,
     },
   });
+  const seconds = (ms: number) => Math.round((ms - startMs) / 10) / 100;
+  const pool = await createWorkerPool({ workers: options.workers, maxQueue: options.maxQueue, clock, setup });
   instrument(pool, 'pool');
 
-  const recorder = new PhaseRecorder(startMs, options.workers, clients);
   const jobs: Job[] = [];
   let shed = 0;
   let status: PhaseResult['status'] = 'running';
   const endAt = startMs + options.durationMs;
-  let outage: Span | undefined;
-  let burst: Span | undefined;
   let pausedUntil: number | undefined;
   const tokens: [number, number][] = [];
   const queued: [number, number][] = [];
@@ -129,6 +108,17 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
   setMaxListeners(2 * options.callers + 10, stop.signal);
   const onAbort = () => stop.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const schedule = new GatewaySchedule({
+    clock,
+    startMs,
+    durationMs: options.durationMs,
+    outageMs: options.outageMs,
+    burstMs: options.burstMs,
+    failureRate: ctx.failureRate,
+    catalog,
+    payments,
+    signal: stop.signal,
+  });
 
   const result = (): PhaseResult<GatewayFacts> => {
     const now = clock.now();
@@ -146,8 +136,8 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
       report,
       servers,
       states: log.states(),
-      outage,
-      burst,
+      outage: schedule.outage,
+      burst: schedule.burst,
       paymentsTimeoutMs: PAYMENTS_HEADERS_MS,
       pausedUntil,
     };
@@ -188,15 +178,15 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
     const t = seconds(now);
     recorder.sample(now);
     const limiter = bucket.status();
-    if (burst !== undefined && limiter.pausedUntil !== null)
+    if (schedule.burst !== undefined && limiter.pausedUntil !== null)
       pausedUntil = Math.max(pausedUntil ?? 0, limiter.pausedUntil);
     tokens.push([t, Math.round(limiter.tokens * 10) / 10]);
     waiting.push([t, limiter.waiting]);
     const inQueue = pool.stats().queued;
     queued.push([t, inQueue]);
     const spans: [string, Span | undefined][] = [
-      ['payments outage', outage],
-      ['429 burst', burst],
+      ['payments outage', schedule.outage],
+      ['429 burst', schedule.burst],
     ];
     ctx.onTick(
       {
@@ -215,39 +205,8 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
     );
   });
 
-  // The schedule, on embedded upstreams only: the payments outage at 30 %, the 429 burst at 70 %.
-  const sleepUntil = async (at: number) => {
-    const ms = at - clock.now();
-    if (ms > 0) await clock.sleep(ms, stop.signal);
-  };
-  const director = (async () => {
-    if (!embedded) return;
-    const normal = transientFaults(ctx.failureRate);
-    try {
-      await sleepUntil(startMs + 0.3 * options.durationMs);
-      payments.setFaults([{ type: 'hang' }]);
-      outage = { from: clock.now(), to: undefined };
-      await sleepUntil(outage.from + options.outageMs);
-      payments.setFaults(normal);
-      outage.to = clock.now();
-      // At 70 %, and at least a second after the outage: the two stories should not overlap.
-      await sleepUntil(Math.max(startMs + 0.7 * options.durationMs, outage.to + 1_000));
-      catalog.setFaults([{ type: 'rate-limit', retryAfter: String(RETRY_AFTER_SECONDS) }]);
-      burst = { from: clock.now(), to: undefined };
-      await sleepUntil(burst.from + options.burstMs);
-    } catch {
-      // Stopped early (Ctrl-C): the upstreams are put back below all the same.
-    } finally {
-      if (outage !== undefined && outage.to === undefined) {
-        payments.setFaults(normal);
-        outage.to = clock.now();
-      }
-      if (burst !== undefined && burst.to === undefined) {
-        catalog.setFaults(normal);
-        burst.to = clock.now();
-      }
-    }
-  })();
+  // The payments outage at 30 %, the 429 burst at 70 %.
+  if (embedded) schedule.start();
 
   const allClosed = () => log.states().every((b) => b.state === 'closed');
   const caller = async (index: number) => {
@@ -298,7 +257,7 @@ export async function runGateway(ctx: PhaseContext, options: GatewayOptions): Pr
   } finally {
     stop.abort();
     ctx.signal.removeEventListener('abort', onAbort);
-    await director;
+    await schedule.settled();
     // After Ctrl-C, running jobs are aborted rather than awaited.
     await pool.close(ctx.signal.aborted ? { signal: ctx.signal } : {});
     await ticks.stop();

@@ -1,8 +1,5 @@
 import type { ChaosStats } from '@sentinel/chaos';
-import type { Client } from '@sentinel/client';
-import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
 import { type LoadTestReport, loadTest } from '@sentinel/workers';
-import { PhaseRecorder } from '../record/phase-recorder.ts';
 import {
   attemptsCheck,
   type Check,
@@ -14,8 +11,9 @@ import {
   percent,
   ticker,
 } from './phase.ts';
+import { phaseWorkers } from './phase-workers.ts';
 import { startUpstreams, statsOf } from './upstream.ts';
-import { BreakerLog, RIDE_OUT_FAULTS, workerClient } from './worker-client.ts';
+import { RIDE_OUT_FAULTS } from './worker-client.ts';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -43,15 +41,24 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
   const [server] = await startUpstreams(['server'], ctx);
   if (server === undefined) throw new Error('no upstream');
   const url = ctx.target?.href ?? `${server.origin}/load`;
-  const startMs = clock.now();
-  const log = new BreakerLog(startMs, new Map([[server.origin, ctx.target === undefined ? 'server' : 'target']]));
-  const instrument = (policy: object, name: string) => ctx.instrument(policy, `load/${name}`);
-  // The layer is there, as in every phase, but generous: this phase measures the server and the clients.
-  const bucket = tokenBucket({ capacity: 1_000, refillPerSecond: 50_000, clock });
-  const shared = rateLimit({ limiter: bucket });
-  instrument(shared, 'limiter');
-  const clients: Client[] = new Array(options.workers);
-  const live = new PhaseRecorder(startMs, options.workers, clients);
+  const {
+    startMs,
+    log,
+    bucket,
+    recorder: live,
+    setup,
+  } = phaseWorkers(ctx, {
+    phase: 'load',
+    workers: options.workers,
+    names: new Map([[server.origin, ctx.target === undefined ? 'server' : 'target']]),
+    // The layer is there, as in every phase, but generous: this phase measures the server and the clients.
+    limit: { capacity: 1_000, refillPerSecond: 50_000 },
+    client: {
+      ...RIDE_OUT_FAULTS,
+      timeouts: { connectMs: 2_000, headersMs: 5_000, bodyIdleMs: 5_000, totalMs: 20_000 },
+      connections: 1,
+    },
+  });
   const tokens: [number, number][] = [];
   let final: LoadTestReport | undefined;
   let status: PhaseResult['status'] = 'running';
@@ -101,21 +108,7 @@ export async function runLoad(ctx: PhaseContext, options: LoadOptions): Promise<
       requestsPerWorker: options.requestsPerWorker,
       clock,
       signal: ctx.signal,
-      setup: (workerIndex) => {
-        const client = workerClient({
-          workerIndex,
-          ...RIDE_OUT_FAULTS,
-          sharedLimit: shared,
-          timeouts: { connectMs: 2_000, headersMs: 5_000, bodyIdleMs: 5_000, totalMs: 20_000 },
-          connections: 1,
-          seed: ctx.seed,
-          clock,
-          log,
-          instrument,
-        });
-        clients[workerIndex] = client;
-        return { client };
-      },
+      setup,
       request: async (worker, task) => {
         const started = clock.now();
         try {

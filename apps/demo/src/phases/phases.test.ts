@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startChaosServer } from '@sentinel/chaos';
 import { systemClock } from '@sentinel/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL } from '../test-support/small.ts';
 import { runGateway } from './gateway.ts';
 import { runLoad } from './load.ts';
 import type { Check, PhaseContext, PhaseProgress } from './phase.ts';
@@ -69,16 +70,8 @@ describe('the demo phases, small, against embedded seeded chaos servers', () => 
 
   it('gateway: the outage opens the breakers, callers fail fast, breakers close again, the 429 burst pauses the shared limiter', async () => {
     const ctx = context(5);
-    const result = await runGateway(ctx, {
-      workers: 6,
-      callers: 12,
-      maxQueue: 8,
-      durationMs: 6_000,
-      outageMs: 2_000,
-      burstMs: 500,
-      requestsPerSecond: 1_000,
-      thinkMs: { min: 20, max: 60 },
-    });
+    // The size the whole demo's tests run the gateway at: the outage and the burst both fit in it.
+    const result = await runGateway(ctx, SMALL.gateway);
     expect(result.status).toBe('finished');
     expectAllHeld(result.checks);
     expect(result.checks).toHaveLength(6);

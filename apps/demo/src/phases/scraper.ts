@@ -1,10 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { ChaosStats } from '@sentinel/chaos';
-import type { Client } from '@sentinel/client';
-import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
 import { createWorkerPool, type LoadTestReport } from '@sentinel/workers';
-import { errorKeyOf, PhaseRecorder } from '../record/phase-recorder.ts';
+import { errorKeyOf } from '../record/phase-recorder.ts';
 import {
   attemptsCheck,
   type Check,
@@ -16,8 +14,9 @@ import {
   percent,
   ticker,
 } from './phase.ts';
+import { phaseWorkers } from './phase-workers.ts';
 import { startUpstreams, statsOf } from './upstream.ts';
-import { BreakerLog, RIDE_OUT_FAULTS, workerClient } from './worker-client.ts';
+import { RIDE_OUT_FAULTS } from './worker-client.ts';
 
 /** Options of {@link runScraper}. */
 export interface ScraperOptions {
@@ -67,34 +66,19 @@ export async function runScraper(ctx: PhaseContext, options: ScraperOptions): Pr
   const { clock } = ctx;
   const [site] = await startUpstreams(['site'], ctx);
   if (site === undefined) throw new Error('no upstream');
-  const startMs = clock.now();
-  const log = new BreakerLog(startMs, new Map([[site.origin, 'site']]));
-  const instrument = (policy: object, name: string) => ctx.instrument(policy, `scraper/${name}`);
-  const bucket = tokenBucket({ capacity: 50, refillPerSecond: options.pagesPerSecond, clock });
-  const shared = rateLimit({ limiter: bucket });
-  instrument(shared, 'limiter');
-  const clients: Client[] = new Array(options.workers);
-  const pool = await createWorkerPool({
+  const { startMs, log, instrument, bucket, recorder, setup } = phaseWorkers(ctx, {
+    phase: 'scraper',
     workers: options.workers,
-    clock,
-    setup: (workerIndex) => {
-      const client = workerClient({
-        workerIndex,
-        ...RIDE_OUT_FAULTS,
-        sharedLimit: shared,
-        timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000, totalMs: 10_000 },
-        connections: 2,
-        seed: ctx.seed,
-        clock,
-        log,
-        instrument,
-      });
-      clients[workerIndex] = client;
-      return { client };
+    names: new Map([[site.origin, 'site']]),
+    limit: { capacity: 50, refillPerSecond: options.pagesPerSecond },
+    client: {
+      ...RIDE_OUT_FAULTS,
+      timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000, totalMs: 10_000 },
+      connections: 2,
     },
   });
+  const pool = await createWorkerPool({ workers: options.workers, clock, setup });
   instrument(pool, 'pool');
-  const recorder = new PhaseRecorder(startMs, options.workers, clients);
   const tokens: [number, number][] = [];
   const out = createWriteStream(options.outFile);
   let lines = 0;
