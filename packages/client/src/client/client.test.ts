@@ -1,18 +1,15 @@
 import { Readable } from 'node:stream';
-import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChaosServer, EchoBody } from '@sentinel/chaos';
+import { describe, expect, it } from 'vitest';
 import { isHttpError } from '../errors.ts';
-import { type Client, createClient } from './client.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
+import type { Client } from './client.ts';
 
 let server: ChaosServer;
 let client: Client;
-beforeEach(async () => {
-  server = await startChaosServer();
-  client = createClient({ baseUrl: server.url });
-});
-afterEach(async () => {
-  await client.close();
-  await server.close();
+useChaosServers(1, ([started], make) => {
+  server = started;
+  client = make({ baseUrl: server.url });
 });
 
 describe('createClient: basics', () => {

@@ -1,11 +1,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constant, retry } from '@sentinel/backoff';
-import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer, EchoBody } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { simpleRetry } from '../test-support/policies.ts';
-import { type Client, createClient } from './client.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import type {
   DecisionMessage,
   EndMessage,
@@ -16,7 +16,9 @@ import type {
 } from './diagnostics.ts';
 
 let server: ChaosServer;
-const clients: Client[] = [];
+const { make } = useChaosServers(1, ([started]) => {
+  server = started;
+});
 const subscriptions: [string, (message: unknown) => void][] = [];
 const listen = <T>(name: string, into: T[], also?: (message: T) => void) => {
   const listener = (message: unknown) => {
@@ -26,25 +28,20 @@ const listen = <T>(name: string, into: T[], also?: (message: T) => void) => {
   subscribe(`sentinel:client:${name}`, listener);
   subscriptions.push([`sentinel:client:${name}`, listener]);
 };
-beforeEach(async () => {
-  server = await startChaosServer();
-});
-afterEach(async () => {
+// Runs before the clients and servers close: vitest runs afterEach hooks in reverse order.
+afterEach(() => {
   for (const [name, listener] of subscriptions.splice(0)) unsubscribe(name, listener);
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
 });
 
 describe('diagnostics_channel messages', () => {
   it('start, attempts, decisions and end share one request object; durations are on the client clock', async () => {
     server.route('/flaky', [{ type: 'status', status: 503, times: 1 }]);
     const clock = new ManualClock();
-    const client = createClient({
+    const client = make({
       baseUrl: server.url,
       clock,
       retry: retry({ maxAttempts: 2, backoff: constant(0), clock }),
     });
-    clients.push(client);
     const starts: StartMessage[] = [];
     const requests: RequestMessage[] = [];
     const responses: ResponseMessage[] = [];
@@ -82,8 +79,7 @@ describe('diagnostics_channel messages', () => {
   it('an attempt sent while nobody listened reports its duration to a subscriber that joined mid-attempt', async () => {
     server.route('/slow', [{ type: 'hang', times: 1 }]);
     const clock = new ManualClock();
-    const client = createClient({ baseUrl: server.url, clock, timeouts: { headersMs: 500 } });
-    clients.push(client);
+    const client = make({ baseUrl: server.url, clock, timeouts: { headersMs: 500 } });
     const pending = client.get('/slow').catch((error: unknown) => error);
     for (let i = 0; i < 2_000 && server.stats().requests === 0; i++) await nextTurn();
     expect(server.stats().requests).toBe(1);
@@ -98,13 +94,12 @@ describe('diagnostics_channel messages', () => {
   it('setHeader adds a header to that attempt only, and the server receives it', async () => {
     server.route('/flaky', [{ type: 'status', status: 503, times: 1 }]);
     const clock = new ManualClock();
-    const client = createClient({
+    const client = make({
       baseUrl: server.url,
       clock,
       headers: { traceparent: 'from-the-user' },
       retry: simpleRetry({ maxAttempts: 2, clock }),
     });
-    clients.push(client);
     const inject = (message: unknown) => {
       const m = message as RequestMessage;
       m.setHeader('TraceParent', `attempt-${m.attempt}`);
@@ -124,8 +119,7 @@ describe('diagnostics_channel messages', () => {
   });
 
   it('setHeader refuses CR/LF in a value and a bad name, with a TypeError, and nothing is sent with it', async () => {
-    const client = createClient({ baseUrl: server.url });
-    clients.push(client);
+    const client = make({ baseUrl: server.url });
     const refusals: unknown[] = [];
     listen<RequestMessage>('request', [], (m) => {
       for (const [name, value] of [

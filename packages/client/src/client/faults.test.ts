@@ -1,10 +1,11 @@
-import { type ChaosServer, type Fault, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer, Fault } from '@sentinel/chaos';
 import { retryAfterOf } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../errors.ts';
 import { simpleRetry } from '../test-support/policies.ts';
-import { type Client, createClient } from './client.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
+import type { Client } from './client.ts';
 
 // Every transient fault of the chaos server, once, then recovery: the documented error is what
 // the retry saw, and the GET succeeds on the second attempt. The phase timeouts leave a healthy
@@ -12,18 +13,18 @@ import { type Client, createClient } from './client.ts';
 // the faults that must time out stall far longer than them.
 let server: ChaosServer;
 let client: Client;
-beforeEach(async () => {
-  server = await startChaosServer({ seed: 3 });
-  client = createClient({
-    baseUrl: server.url,
-    retry: simpleRetry({ maxAttempts: 2, clock: new ManualClock() }),
-    timeouts: { headersMs: 500, bodyIdleMs: 500, totalMs: 10_000 },
-  });
-});
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+useChaosServers(
+  1,
+  ([started], make) => {
+    server = started;
+    client = make({
+      baseUrl: server.url,
+      retry: simpleRetry({ maxAttempts: 2, clock: new ManualClock() }),
+      timeouts: { headersMs: 500, bodyIdleMs: 500, totalMs: 10_000 },
+    });
+  },
+  { seed: 3 },
+);
 
 describe('recovery from each transient fault', () => {
   it.each<[string, Fault, string]>([

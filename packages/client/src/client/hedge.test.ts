@@ -1,38 +1,20 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { constant, hedge, isHedgeLostError, retry, retryBudget } from '@sentinel/backoff';
 import { circuitBreaker, consecutive } from '@sentinel/breaker';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { contextFor, type ExecuteOptions, type Operation, type Policy, runOperation } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isHttpError, isInvalidRequestError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
+import { until } from '../test-support/until.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { type Client, createClient } from './client.ts';
 
 let server: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
+const { make } = useChaosServers(1, ([started]) => {
+  server = started;
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-
-/** Waits for real I/O (bounded: 10 s at most) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2_000 && !condition(); i++) await delay(5);
-  expect(condition()).toBe(true);
-}
 
 /** Requests the undici pool of `client` still runs or queues (0 when nothing leaked). */
 function busy(client: Client): number {

@@ -4,25 +4,22 @@ import { breakerGroup, circuitBreaker, consecutive, isCircuitOpenError } from '@
 import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
 import { constantRandom, ManualClock } from '@sentinel/core/testing';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { caught } from '../test-support/caught.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { type Client, createClient } from './client.ts';
 
 // The real sibling policies, passed in as values: the client imports none of them.
 
 let server: ChaosServer;
 let client: Client | undefined;
-beforeEach(async () => {
-  server = await startChaosServer();
+useChaosServers(1, ([started]) => {
+  server = started;
 });
+// Closes the client before its server: vitest runs afterEach hooks in reverse order.
 afterEach(async () => {
   await client?.close();
-  await server.close();
 });
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await nextTurn();

@@ -2,25 +2,19 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { isConfigError } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { caught } from '../test-support/caught.ts';
 import { simpleRetry } from '../test-support/policies.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { createClient } from './client.ts';
 
 let server: ChaosServer;
-beforeEach(async () => {
-  server = await startChaosServer();
+useChaosServers(1, ([started]) => {
+  server = started;
 });
-afterEach(async () => {
-  await server.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 // A real forced GC even though vitest does not start node with --expose-gc: without it the heap
 // reading depends on when the collector last ran, and a busy machine makes that noise.

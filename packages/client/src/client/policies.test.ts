@@ -1,34 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { contextFor, type ExecuteOptions, isNonRetryable, type Operation, runOperation, timeout } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isHttpError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
 import { recordingLimiter, simpleBreaker, simpleRetry } from '../test-support/policies.ts';
-import { type Client, createClient } from './client.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 
 let server: ChaosServer;
 let other: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
-  other = await startChaosServer();
+const { make } = useChaosServers(2, (started) => {
+  [server, other] = started;
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-  await other.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 // Lets ManualClock sleepers registered by real I/O callbacks appear before advancing.
 async function until(condition: () => boolean, limit = 200): Promise<void> {

@@ -1,25 +1,18 @@
-import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer, EchoBody } from '@sentinel/chaos';
 import { isConfigError } from '@sentinel/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isInvalidRequestError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { type Client, createClient } from './client.ts';
 import type { RequestOptions } from './options.ts';
 
 let server: ChaosServer;
 let client: Client;
-beforeEach(async () => {
-  server = await startChaosServer();
-  client = createClient({ baseUrl: server.url });
+useChaosServers(1, ([started], make) => {
+  server = started;
+  client = make({ baseUrl: server.url });
 });
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 // Number-like objects as JavaScript code passes them: a wrapper, and two hostile ones.
 const throwing = {

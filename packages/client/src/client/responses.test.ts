@@ -1,25 +1,17 @@
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { isTimeoutError, systemClock } from '@sentinel/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isNetworkError, isResponseTooLargeError, RequestTimeoutError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { type Client, createClient } from './client.ts';
 
 let server: ChaosServer;
 let client: Client;
-beforeEach(async () => {
-  server = await startChaosServer();
-  client = createClient({ baseUrl: server.url, connections: 2 });
+useChaosServers(1, ([started], make) => {
+  server = started;
+  client = make({ baseUrl: server.url, connections: 2 });
 });
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
-
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe('buffered responses', () => {
   it('decodes gzip, deflate and br, stacked up to five encodings', async () => {

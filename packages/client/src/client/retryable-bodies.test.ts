@@ -1,9 +1,10 @@
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError, isHttpError, isResponseTooLargeError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
 import { simpleRetry } from '../test-support/policies.ts';
-import { type Client, createClient } from './client.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { responseOf } from './run-request.ts';
 
 // A 1 MiB error page whose bytes say where they are: a cut or a shuffle shows in the comparison.
@@ -11,25 +12,10 @@ const MIB = 1024 * 1024;
 const PAGE = Array.from({ length: MIB / 16 }, (_, i) => `${i.toString(16).padStart(15, '0')}\n`).join('');
 
 let server: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
+const { make } = useChaosServers(1, ([started]) => {
+  server = started;
   server.route('/down', { type: 'status', status: 500, headers: { 'x-page': 'error' }, body: PAGE });
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 const retry = (maxAttempts: number) => simpleRetry({ maxAttempts, clock: new ManualClock() });
 
 describe('the last response of a retryable status comes whole (regression: cut to 64 KiB)', () => {

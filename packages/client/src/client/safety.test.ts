@@ -1,33 +1,18 @@
 import { type ChaosServer, type EchoBody, startChaosServer } from '@sentinel/chaos';
 import { isNonRetryable } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isInvalidRequestError, isRedirectError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
 import { simpleRetry } from '../test-support/policies.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { type Client, createClient } from './client.ts';
 
 let server: ChaosServer;
 let other: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
-  other = await startChaosServer();
+const { make } = useChaosServers(2, (started) => {
+  [server, other] = started;
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-  await other.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe('CR, LF and NUL are refused before any byte is sent', () => {
   it.each<[string, (c: Client) => Promise<unknown>]>([

@@ -1,20 +1,21 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
 import { Agent, request } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { recordingLimiter, simpleBreaker, simpleRetry } from '../test-support/policies.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { sentinelInterceptor } from './interceptor.ts';
 
 let server: ChaosServer;
 let agent: Agent;
-beforeEach(async () => {
-  server = await startChaosServer();
+useChaosServers(1, ([started]) => {
+  server = started;
   agent = new Agent();
 });
+// Closes the agent before its server: vitest runs afterEach hooks in reverse order.
 afterEach(async () => {
   await agent.close();
-  await server.close();
 });
 
 describe('sentinelInterceptor', () => {

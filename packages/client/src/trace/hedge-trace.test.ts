@@ -1,33 +1,17 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { setTimeout as delay } from 'node:timers/promises';
 import { hedge } from '@sentinel/backoff';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import { ManualClock } from '@sentinel/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, createClient } from '../client/client.ts';
+import { describe, expect, it } from 'vitest';
 import type { DecisionMessage } from '../client/diagnostics.ts';
+import { until } from '../test-support/until.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { formatTrace } from './format-trace.ts';
 
 let server: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
+const { make } = useChaosServers(1, ([started]) => {
+  server = started;
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
-
-/** Waits for real I/O (bounded: 10 s at most) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2_000 && !condition(); i++) await delay(5);
-  expect(condition()).toBe(true);
-}
 
 describe('decision trace of hedged requests (issue 13: the hedge reported nothing)', () => {
   it('a slow first request: the hedge starts after its delay, the hedge wins, the first request is aborted', async () => {

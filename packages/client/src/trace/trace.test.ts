@@ -2,7 +2,7 @@ import { channel } from 'node:diagnostics_channel';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constant, retry } from '@sentinel/backoff';
 import { circuitBreaker, consecutive, isCircuitOpenError } from '@sentinel/breaker';
-import { type ChaosServer, startChaosServer } from '@sentinel/chaos';
+import type { ChaosServer } from '@sentinel/chaos';
 import {
   contextFor,
   type ExecuteOptions,
@@ -13,31 +13,19 @@ import {
 } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import { rateLimit, tokenBucket } from '@sentinel/ratelimit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../client/client.ts';
+import type { ClientOptions } from '../client/options.ts';
 import { isHttpError, isInvalidRequestError, RequestTimeoutError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
+import { useChaosServers } from '../test-support/use-chaos-servers.ts';
 import { formatTrace } from './format-trace.ts';
 import { traceOf } from './trace.ts';
 
 let server: ChaosServer;
-const clients: Client[] = [];
-const make = (options: Parameters<typeof createClient>[0]) => {
-  const client = createClient(options);
-  clients.push(client);
-  return client;
-};
-beforeEach(async () => {
-  server = await startChaosServer();
+const { make } = useChaosServers(1, ([started]) => {
+  server = started;
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server.close();
-});
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 // Lets ManualClock sleepers registered by real I/O callbacks appear before advancing.
 async function until(condition: () => boolean, limit = 500): Promise<void> {
@@ -53,19 +41,33 @@ async function advanceThrough(clock: ManualClock, steps: number): Promise<void> 
   }
 }
 
+/** Settles `pending` once the clock has been advanced through the `steps` waits on its way. */
+async function settleThrough<T>(clock: ManualClock, steps: number, pending: Promise<T>): Promise<T> {
+  await advanceThrough(clock, steps);
+  return pending;
+}
+
+/** A traced client on `clock` whose retry waits a constant `backoffMs` (87 unless given), plus `options`. */
+function tracedRetryClient(
+  clock: ManualClock,
+  { maxAttempts, backoffMs = 87 }: { maxAttempts: number; backoffMs?: number },
+  options: ClientOptions = {},
+): Client {
+  return make({
+    baseUrl: server.url,
+    clock,
+    trace: true,
+    retry: retry({ maxAttempts, backoff: constant(backoffMs), clock }),
+    ...options,
+  });
+}
+
 describe('decision trace: scripted chaos scenarios', () => {
   it('503 then 200: the retryable status, the backoff wait, the second attempt', async () => {
     server.route('/flaky', [{ type: 'status', status: 503, times: 1 }]);
     const clock = new ManualClock();
-    const client = make({
-      baseUrl: server.url,
-      clock,
-      trace: true,
-      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
-    });
-    const pending = client.get('/flaky');
-    await advanceThrough(clock, 1);
-    const response = await pending;
+    const client = tracedRetryClient(clock, { maxAttempts: 3 });
+    const response = await settleThrough(clock, 1, client.get('/flaky'));
     expect(response.status).toBe(200);
     expect(response.trace).toEqual([
       { at: 0, layer: 'client', decision: 'send', attempt: 1 },
@@ -90,17 +92,13 @@ describe('decision trace: scripted chaos scenarios', () => {
   it('429 with Retry-After: the hint wins over the backoff, and the paused limiter makes the retry wait', async () => {
     server.route('/busy', [{ type: 'rate-limit', retryAfter: '2', times: 1 }]);
     const clock = new ManualClock();
-    const client = make({
-      baseUrl: server.url,
+    const client = tracedRetryClient(
       clock,
-      trace: true,
-      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
-      rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 5, refillPerSecond: 10, clock }), clock }),
-    });
-    const pending = client.get('/busy');
+      { maxAttempts: 3 },
+      { rateLimit: rateLimit({ limiter: tokenBucket({ capacity: 5, refillPerSecond: 10, clock }), clock }) },
+    );
     // The retry's 2 s wait, then the bucket (emptied by the penalty, refilling from 2 s) for 100 ms.
-    await advanceThrough(clock, 2);
-    const response = await pending;
+    const response = await settleThrough(clock, 2, client.get('/busy'));
     expect(response.trace).toEqual([
       { at: 0, layer: 'client', decision: 'send', attempt: 1 },
       { at: 0, layer: 'client', decision: 'response', attempt: 1, status: 429, retryable: true, retryAfterMs: 2_000 },
@@ -129,16 +127,8 @@ describe('decision trace: scripted chaos scenarios', () => {
     server.route('/down', [{ type: 'status', status: 503, times: 1 }]);
     const clock = new ManualClock();
     const breaker = circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 10_000, clock });
-    const client = make({
-      baseUrl: server.url,
-      clock,
-      trace: true,
-      retry: retry({ maxAttempts: 3, backoff: constant(87), clock }),
-      breaker,
-    });
-    const pending = client.get('/down');
-    await advanceThrough(clock, 2);
-    const response = await pending;
+    const client = tracedRetryClient(clock, { maxAttempts: 3 }, { breaker });
+    const response = await settleThrough(clock, 2, client.get('/down'));
     expect(response.status).toBe(200);
     expect(response.trace).toEqual([
       { at: 0, layer: 'client', decision: 'send', attempt: 1 },
@@ -168,16 +158,12 @@ describe('decision trace: scripted chaos scenarios', () => {
   it('an open breaker that ends the request: the CircuitOpenError carries the trace', async () => {
     server.route('/down', { type: 'status', status: 503 });
     const clock = new ManualClock();
-    const client = make({
-      baseUrl: server.url,
+    const client = tracedRetryClient(
       clock,
-      trace: true,
-      retry: retry({ maxAttempts: 2, backoff: constant(87), clock }),
-      breaker: circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 10_000, clock }),
-    });
-    const pending = caught(client.get('/down'));
-    await advanceThrough(clock, 1);
-    const error = await pending;
+      { maxAttempts: 2 },
+      { breaker: circuitBreaker({ trigger: consecutive({ threshold: 1 }), halfOpenAfter: 10_000, clock }) },
+    );
+    const error = await settleThrough(clock, 1, caught(client.get('/down')));
     expect(isCircuitOpenError(error)).toBe(true);
     expect(traceOf(error)).toEqual([
       { at: 0, layer: 'client', decision: 'send', attempt: 1 },
@@ -192,16 +178,8 @@ describe('decision trace: scripted chaos scenarios', () => {
   it('total deadline hit: no attempt is "sent" past it; the timeout is not retried', async () => {
     server.route('/down', { type: 'status', status: 503 });
     const clock = new ManualClock();
-    const client = make({
-      baseUrl: server.url,
-      clock,
-      trace: true,
-      timeouts: { totalMs: 5_000 },
-      retry: retry({ maxAttempts: 5, backoff: constant(3_000), clock }),
-    });
-    const pending = caught(client.get('/down'));
-    await advanceThrough(clock, 2);
-    const error = await pending;
+    const client = tracedRetryClient(clock, { maxAttempts: 5, backoffMs: 3_000 }, { timeouts: { totalMs: 5_000 } });
+    const error = await settleThrough(clock, 2, caught(client.get('/down')));
     expect(error).toBeInstanceOf(RequestTimeoutError);
     const trace = traceOf(error);
     const wait = { layer: 'retry', decision: 'wait', delayMs: 3_000, delaySource: 'backoff', backoffMs: 3_000 };

@@ -6,6 +6,7 @@ import { Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Client, createClient } from '../client/client.ts';
 import { isResponseTooLargeError } from '../errors.ts';
+import { caught } from '../test-support/caught.ts';
 
 // Buffered responses go through undici's dispatch() and a handler of ours (buffered-hop.ts):
 // these tests pin what that handler must do that undici's request() used to do for us.
@@ -38,12 +39,6 @@ afterEach(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-const caught = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 // A body that arrives over many socket reads: headers first, then `chunks` pieces.
 function slowBody(chunks: number, size: number, bytes: (i: number) => Buffer = () => Buffer.alloc(size, 7)): Route {
