@@ -1,5 +1,12 @@
 import { AttemptScope } from '@sentinel/core';
 
+/*
+ * A retry aborts an attempt's scope only once that attempt has settled (to cancel leftovers when
+ * it supersedes it), never while it runs: I/O handed abortSignalOf(ctx) then needs no signal of
+ * its own unless the caller or an enclosing timeout can abort it.
+ */
+export const SETTLED_ONLY = Object.freeze({ abortedOnlyAfterSettling: true });
+
 const dispose = (scope: RetryAttempt) => () => scope.dispose();
 
 /**

@@ -1,35 +1,21 @@
 import {
   AttemptScope,
-  type Backoff,
   type Clock,
-  ConfigError,
   type Disposer,
   Emitter,
   type ExecuteOptions,
   type ExecutionContext,
   isAborted,
-  isRejectedError,
   type Listener,
   type Operation,
   type Outcome,
   type Policy,
-  type Random,
-  reportDecision,
-  retryAfterOf,
 } from '@sentinel/core';
 import type { RetryBudget, RetryBudgetStatus } from '../budget/retry-budget.ts';
-import { AttemptSupersededError } from './errors.ts';
-import type {
-  DelaySource,
-  GiveUpEvent,
-  GiveUpReason,
-  RetryEvent,
-  RetryGiveUpDecision,
-  RetryWaitDecision,
-  SuccessEvent,
-} from './events.ts';
+import type { GiveUpEvent, RetryEvent, SuccessEvent } from './events.ts';
 import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './options.ts';
-import { RetryAttempt } from './retry-attempt.ts';
+import { RetryAttempt, SETTLED_ONLY } from './retry-attempt.ts';
+import { RetryLoop } from './retry-loop.ts';
 
 /** A retry policy: `execute` runs the work again after failures, waiting between attempts. */
 export interface RetryPolicy extends Policy {
@@ -91,43 +77,26 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
   return new Retry(options);
 }
 
-/*
- * A retry aborts an attempt's scope only once that attempt has settled (to cancel leftovers when
- * it supersedes it), never while it runs: I/O handed abortSignalOf(ctx) then needs no signal of
- * its own unless the caller or an enclosing timeout can abort it.
- */
-const SETTLED_ONLY = Object.freeze({ abortedOnlyAfterSettling: true });
-
 class Retry implements RetryPolicy {
   readonly maxAttempts: number;
-  readonly #backoff: Backoff;
+  // What the first attempt reads, held here rather than reached through #loop (one hop less).
   readonly #shouldRetry: (outcome: Outcome<unknown>, context: ExecutionContext) => boolean;
-  readonly #retryAfter: (outcome: Outcome<unknown>) => number | undefined;
-  readonly #maxRetryAfterMs: number;
   readonly #maxElapsedMs: number;
   readonly #budget: RetryBudget | undefined;
   readonly #clock: Clock;
-  readonly #random: Random;
+  readonly #loop: RetryLoop;
   #calls = 0;
-  #retries = 0;
-  #giveUps = 0;
-  #aborts = 0;
-  // Emitters are made on first subscription: a policy nobody listens to stays small.
-  #retryEvents: Emitter<RetryEvent> | undefined;
-  #giveUpEvents: Emitter<GiveUpEvent> | undefined;
+  // The loop's success emitter, once made (see onSuccess): the first attempt asks it for listeners.
   #successEvents: Emitter<SuccessEvent> | undefined;
 
   constructor(options: RetryOptions) {
     const settings = resolveRetryOptions(options);
     this.maxAttempts = settings.maxAttempts;
-    this.#backoff = settings.backoff;
     this.#shouldRetry = settings.shouldRetry;
-    this.#retryAfter = settings.retryAfter;
-    this.#maxRetryAfterMs = settings.maxRetryAfterMs;
     this.#maxElapsedMs = settings.maxElapsedMs;
     this.#budget = settings.budget;
     this.#clock = settings.clock;
-    this.#random = settings.random;
+    this.#loop = new RetryLoop(settings);
   }
 
   /*
@@ -135,7 +104,7 @@ class Retry implements RetryPolicy {
    * path: no async frame (an async function costs ~3x a bare await here), no success handler, no
    * outcome object, no signal read, no clock read unless a deadline is set. A custom
    * `shouldRetry` or an `onSuccess` listener adds a success handler. Everything else lives in
-   * #retryLoop, which only failures reach.
+   * RetryLoop (retry-loop.ts), which only failures reach.
    */
   execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
     if (isAborted(options)) return Promise.reject(options.signal.reason);
@@ -151,13 +120,13 @@ class Retry implements RetryPolicy {
       result = fn(scope);
     } catch (error) {
       scope.dispose();
-      return this.#retryLoop(fn, options, { ok: false, error }, scope, startedAt);
+      return this.#loop.run(fn, options, { ok: false, error }, scope, startedAt);
     }
     // Promise.resolve returns a native promise as it is: no extra tick.
     const promise = Promise.resolve(result);
     const onFailure = (error: unknown): Promise<T> => {
       scope.dispose();
-      return this.#retryLoop(fn, options, { ok: false, error }, scope, startedAt);
+      return this.#loop.run(fn, options, { ok: false, error }, scope, startedAt);
     };
     if (this.#shouldRetry === defaultShouldRetry && this.#successEvents?.hasListeners !== true) {
       // A value passes straight through the derived promise: no success handler runs.
@@ -168,116 +137,11 @@ class Retry implements RetryPolicy {
       scope.dispose();
       if (this.#shouldRetry !== defaultShouldRetry) {
         const outcome: Outcome<T> = { ok: true, value };
-        if (this.#shouldRetry(outcome, scope)) return this.#retryLoop(fn, options, outcome, scope, startedAt);
+        if (this.#shouldRetry(outcome, scope)) return this.#loop.run(fn, options, outcome, scope, startedAt);
       }
       this.#succeeded(1);
       return value;
     }, onFailure);
-  }
-
-  async #retryLoop<T>(
-    fn: Operation<T>,
-    options: ExecuteOptions | undefined,
-    firstOutcome: Outcome<T>,
-    firstScope: AttemptScope,
-    startedAt: number,
-  ): Promise<T> {
-    const signal = options?.signal;
-    const clock = this.#clock;
-    const timed = this.#maxElapsedMs !== Infinity;
-    let outcome = firstOutcome;
-    let scope: AttemptScope = firstScope;
-    let attempt = 1;
-    let attemptStartedAt = startedAt;
-    let previousDelayMs = 0;
-    for (;;) {
-      // Resolved outcomes arrive here already judged retryable; thrown errors are judged now.
-      if (signal?.aborted) return this.#aborted(signal);
-      if (!outcome.ok && !this.#shouldRetry(outcome, scope))
-        return this.#giveUp(attempt, 'not-retryable', outcome, options);
-      if (attempt >= this.maxAttempts) return this.#giveUp(attempt, 'attempts', outcome, options);
-
-      let delayMs = this.#backoff(attempt, previousDelayMs, this.#random);
-      if (typeof delayMs !== 'number' || !(delayMs >= 0)) {
-        throw new ConfigError({
-          owner: 'retry',
-          option: 'backoff',
-          value: delayMs,
-          expected: 'a function returning a delay >= 0',
-        });
-      }
-      previousDelayMs = delayMs;
-      const backoffMs = delayMs;
-      let delaySource: DelaySource = 'backoff';
-      const hint = this.#hintFor(outcome);
-      if (hint !== undefined) {
-        if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome, options);
-        if (hint > delayMs) {
-          delayMs = hint;
-          delaySource = 'retry-after';
-        }
-      }
-      if (timed) {
-        const now = clock.now();
-        // The next attempt is assumed to take as long as the last one did.
-        if (now + delayMs + (now - attemptStartedAt) > startedAt + this.#maxElapsedMs) {
-          return this.#giveUp(attempt, 'deadline', outcome, options);
-        }
-      }
-      if (this.#budget !== undefined && !this.#budget.tryRetry())
-        return this.#giveUp(attempt, 'budget', outcome, options);
-
-      scope.abort(new AttemptSupersededError(attempt));
-      this.#retries++;
-      const retryEvents = this.#retryEvents;
-      if (retryEvents?.hasListeners) retryEvents.emit({ attempt, delayMs, delaySource, outcome });
-      const onDecision = options?.onDecision;
-      if (onDecision !== undefined) {
-        const decision: RetryWaitDecision =
-          hint === undefined
-            ? { layer: 'retry', decision: 'wait', attempt, delayMs, delaySource, backoffMs }
-            : { layer: 'retry', decision: 'wait', attempt, delayMs, delaySource, backoffMs, retryAfterMs: hint };
-        reportDecision(onDecision, decision);
-      }
-      try {
-        await clock.sleep(delayMs, signal);
-      } catch (error) {
-        if (signal?.aborted) return this.#aborted(signal);
-        throw error;
-      }
-      if (signal?.aborted) return this.#aborted(signal);
-
-      attempt++;
-      scope = new AttemptScope(options, attempt, SETTLED_ONLY);
-      if (timed) attemptStartedAt = clock.now();
-      try {
-        const value = (await fn(scope)) as T;
-        scope.dispose();
-        outcome = { ok: true, value };
-        if (this.#shouldRetry === defaultShouldRetry || !this.#shouldRetry(outcome, scope)) {
-          this.#succeeded(attempt);
-          return value;
-        }
-      } catch (error) {
-        scope.dispose();
-        outcome = { ok: false, error };
-      }
-    }
-  }
-
-  /**
-   * The outcome's retry-after hint, or `undefined`. A policy's refusal (an open breaker, a full
-   * limiter) counts with its own `retryAfterMs` even under a custom `retryAfter` that does not
-   * read errors, so the retry never hammers an open breaker whatever the options.
-   */
-  #hintFor(outcome: Outcome<unknown>): number | undefined {
-    const raw = this.#retryAfter(outcome);
-    let hint = typeof raw === 'number' && raw >= 0 ? raw : undefined;
-    if (!outcome.ok && isRejectedError(outcome.error)) {
-      const refusal = retryAfterOf(outcome.error);
-      if (refusal !== undefined && (hint === undefined || refusal > hint)) hint = refusal;
-    }
-    return hint;
   }
 
   #succeeded(attempts: number): void {
@@ -285,45 +149,32 @@ class Retry implements RetryPolicy {
     if (events?.hasListeners) events.emit({ attempts });
   }
 
-  #giveUp<T>(attempts: number, reason: GiveUpReason, outcome: Outcome<T>, options: ExecuteOptions | undefined): T {
-    this.#giveUps++;
-    const events = this.#giveUpEvents;
-    if (events?.hasListeners) events.emit({ attempts, reason, outcome });
-    const onDecision = options?.onDecision;
-    if (onDecision !== undefined) {
-      reportDecision<RetryGiveUpDecision>(onDecision, { layer: 'retry', decision: 'give-up', attempts, reason });
-    }
-    if (outcome.ok) return outcome.value;
-    throw outcome.error;
-  }
-
-  #aborted(signal: AbortSignal): never {
-    this.#aborts++;
-    throw signal.reason;
-  }
-
   onRetry(listener: Listener<RetryEvent>): Disposer {
-    this.#retryEvents ??= new Emitter();
-    return this.#retryEvents.subscribe(listener);
+    this.#loop.retryEvents ??= new Emitter();
+    return this.#loop.retryEvents.subscribe(listener);
   }
 
   onGiveUp(listener: Listener<GiveUpEvent>): Disposer {
-    this.#giveUpEvents ??= new Emitter();
-    return this.#giveUpEvents.subscribe(listener);
+    this.#loop.giveUpEvents ??= new Emitter();
+    return this.#loop.giveUpEvents.subscribe(listener);
   }
 
   onSuccess(listener: Listener<SuccessEvent>): Disposer {
-    this.#successEvents ??= new Emitter();
+    if (this.#successEvents === undefined) {
+      this.#successEvents = new Emitter();
+      this.#loop.successEvents = this.#successEvents;
+    }
     return this.#successEvents.subscribe(listener);
   }
 
   status(): RetryStatus {
+    const loop = this.#loop;
     return {
       calls: this.#calls,
-      attempts: this.#calls + this.#retries,
-      retries: this.#retries,
-      giveUps: this.#giveUps,
-      aborts: this.#aborts,
+      attempts: this.#calls + loop.retries,
+      retries: loop.retries,
+      giveUps: loop.giveUps,
+      aborts: loop.aborts,
       budget: this.#budget === undefined ? null : this.#budget.status(),
     };
   }

@@ -1,6 +1,6 @@
 import { type ExecuteOptions, type ExecutionContext, markNonRetryable, type Policy, pipeline } from '@sentinel/core';
 import { Agent, type Dispatcher, interceptors } from 'undici';
-import { ClientClosedError, type HttpError, InvalidRequestError } from '../errors.ts';
+import { ClientClosedError, InvalidRequestError } from '../errors.ts';
 import { HedgedPipelines, hedgeFor } from '../policies/hedging.ts';
 import { penalizerOf } from '../policies/hints.ts';
 import { resolveUrl } from '../request/prepare.ts';
@@ -20,8 +20,9 @@ import {
 } from './prepare-exchange.ts';
 import { rejectStatus } from './reject-status.ts';
 import { type ResolvedClientOptions, resolveClientOptions } from './resolve-options.ts';
-import { bodyErrorOf, detachResponse, RequestRun, responseOf } from './run-request.ts';
-import { type ClientStatus, Counters, describePolicy } from './status.ts';
+import { RequestRun } from './run-request.ts';
+import { settleFailure } from './settle-failure.ts';
+import { type ClientStatus, Counters, clientStatus } from './status.ts';
 
 /** A resilient HTTP client; see {@link createClient}. */
 export interface Client {
@@ -232,28 +233,7 @@ class SentinelClient implements Client {
         trace?.end(response, undefined, run.attempts);
         return response;
       },
-      (error: unknown) => {
-        run.finish();
-        const response = responseOf(error);
-        if (response !== undefined) {
-          const httpError = error as HttpError;
-          httpError.attempts = run.attempts;
-          // The last response of a retryable status: the caller gets it whole, or the reason it
-          // is not (over maxResponseBytes, cut short), never a truncated body.
-          const bodyError = throwOnHttpError ? undefined : bodyErrorOf(httpError);
-          detachResponse(httpError);
-          if (!throwOnHttpError) {
-            if (bodyError === undefined) {
-              trace?.end(response, undefined, run.attempts);
-              return response;
-            }
-            error = bodyError;
-          }
-        }
-        counters.fail(error);
-        trace?.end(undefined, error, run.attempts);
-        throw error;
-      },
+      (error: unknown) => settleFailure(error, run, throwOnHttpError, counters, trace),
     );
   }
 
@@ -274,24 +254,7 @@ class SentinelClient implements Client {
 
   status(): ClientStatus {
     const o = this.#o;
-    const c = this.counters;
-    const breakers: Record<string, unknown> = {};
-    const shared = o.breakers?.shared;
-    if (shared !== undefined) breakers['*'] = describePolicy(shared);
-    else if (o.breakers !== undefined) {
-      for (const [origin, breaker] of o.breakers.created) breakers[origin] = describePolicy(breaker);
-    }
-    return {
-      requests: c.requests,
-      attempts: c.attempts,
-      retries: Math.max(0, c.attempts - c.attempted),
-      inFlight: c.inFlight,
-      failures: { ...c.failures },
-      breakers,
-      limiter: describePolicy(o.rateLimit),
-      pool: (this.#dispatcher as { stats?: unknown } | undefined)?.stats,
-      closed: this.#closed,
-    };
+    return clientStatus(this.counters, o.breakers, o.rateLimit, this.#dispatcher, this.#closed);
   }
 
   close(): Promise<void> {

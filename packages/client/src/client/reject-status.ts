@@ -1,7 +1,8 @@
 import { readExcerpt } from '../response/decode.ts';
 import type { ClientResponse } from '../response/response.ts';
 import type { RequestTrace } from '../trace/request-trace.ts';
-import { detachResponse, httpErrorOf, type RequestRun } from './run-request.ts';
+import { detachResponse, httpErrorOf } from './carried-response.ts';
+import type { RequestRun } from './run-request.ts';
 import type { Counters } from './status.ts';
 
 /**

@@ -1,3 +1,5 @@
+import type { BreakerResolver } from '../policies/pipeline.ts';
+
 /** What `client.status()` reports. */
 export interface ClientStatus {
   /** Logical requests started (each may make several attempts). */
@@ -61,4 +63,34 @@ export function describePolicy(policy: unknown, depth = 0): unknown {
   if (p?.state !== undefined) return p.state;
   if (p?.limiter !== undefined && depth === 0) return describePolicy(p.limiter, 1);
   return undefined;
+}
+
+/**
+ * The snapshot `client.status()` returns: the counters, each breaker's and the limiter's own
+ * report, and the dispatcher's pool statistics.
+ */
+export function clientStatus(
+  c: Counters,
+  breakerSource: BreakerResolver | undefined,
+  rateLimit: unknown,
+  dispatcher: unknown,
+  closed: boolean,
+): ClientStatus {
+  const breakers: Record<string, unknown> = {};
+  const shared = breakerSource?.shared;
+  if (shared !== undefined) breakers['*'] = describePolicy(shared);
+  else if (breakerSource !== undefined) {
+    for (const [origin, breaker] of breakerSource.created) breakers[origin] = describePolicy(breaker);
+  }
+  return {
+    requests: c.requests,
+    attempts: c.attempts,
+    retries: Math.max(0, c.attempts - c.attempted),
+    inFlight: c.inFlight,
+    failures: { ...c.failures },
+    breakers,
+    limiter: describePolicy(rateLimit),
+    pool: (dispatcher as { stats?: unknown } | undefined)?.stats,
+    closed,
+  };
 }
