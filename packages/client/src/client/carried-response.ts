@@ -10,7 +10,7 @@ import { BUFFERED, type ClientResponse } from '../response/response.ts';
 
 // The buffered response behind an HttpError, for `throwOnHttpError: false`, and why its body is
 // incomplete (too large, cut short), if it is: then the caller gets that error instead.
-export const RESPONSE = Symbol('response');
+const RESPONSE = Symbol('response');
 const BODY_ERROR = Symbol('bodyError');
 const EXCERPT_BYTES = 1024;
 const decoder = new TextDecoder();

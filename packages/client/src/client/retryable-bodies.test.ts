@@ -5,7 +5,7 @@ import { HttpError, isHttpError, isResponseTooLargeError } from '../errors.ts';
 import { caught } from '../test-support/caught.ts';
 import { simpleRetry } from '../test-support/policies.ts';
 import { useChaosServers } from '../test-support/use-chaos-servers.ts';
-import { responseOf } from './run-request.ts';
+import { responseOf } from './carried-response.ts';
 
 // A 1 MiB error page whose bytes say where they are: a cut or a shuffle shows in the comparison.
 const MIB = 1024 * 1024;

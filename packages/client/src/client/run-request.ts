@@ -19,10 +19,6 @@ import {
 } from './diagnostics.ts';
 import { type Counters, failureKey } from './status.ts';
 
-// retryable-bodies.test.ts imports responseOf from here; it moved to carried-response.ts, and this
-// re-export spares that test an edit while the client's tests change on another branch.
-export { responseOf } from './carried-response.ts';
-
 /** What the attempt function needs from the client. */
 export interface RequestScope {
   readonly exchange: Exchange;
