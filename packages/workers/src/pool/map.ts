@@ -1,49 +1,10 @@
-import { type Clock, optionChecker } from '@sentinel/core';
+import { optionChecker } from '@sentinel/core';
 import { PoolClosedError } from '../errors.ts';
 import { checkMapArguments, type MapOptions, type MapResult, mapResult, ResultBuffer } from './map-results.ts';
-import { Task, type TaskContext } from './task.ts';
-
-/** What a map needs from the pool. */
-export interface MapScheduler<W> {
-  readonly size: number;
-  readonly closed: boolean;
-  readonly clock: Clock;
-  /** Starts or queues a task; `bounded: false` skips `maxQueue` (a map bounds itself). */
-  submit(task: Task<W>, bounded: boolean): void;
-  /** Aborts a task as its caller's signal would: a queued one leaves the queue, a running one's context aborts. */
-  cancel(task: Task<W>, reason: unknown): void;
-}
-
-type MapFunction<T, W, R> = (item: T, worker: W, context: TaskContext) => R | PromiseLike<R>;
+import { type MapFunction, type MapScheduler, MapTask } from './map-task.ts';
+import type { Task } from './task.ts';
 
 const check = optionChecker('pool.map');
-
-class MapTask<W, T> extends Task<W> {
-  readonly #map: MapIteration<W, T, unknown>;
-  readonly item: T;
-  readonly index: number;
-
-  constructor(map: MapIteration<W, T, unknown>, item: T, index: number) {
-    // No caller signal: the map cancels its own live tasks when it stops (one listener per task
-    // on a shared signal would cost a removal walk each, and trip Node's listener-leak warning).
-    super(map.fn as never, undefined);
-    this.#map = map;
-    this.item = item;
-    this.index = index;
-  }
-
-  override invoke(state: W): unknown {
-    return this.#map.fn(this.item, state, this);
-  }
-
-  protected answer(ok: boolean, value: unknown): void {
-    this.#map.answered(this, ok, value);
-  }
-
-  override ended(): void {
-    this.#map.ended(this);
-  }
-}
 
 type Source<T> =
   | { readonly sync: true; readonly it: Iterator<T> }

@@ -3,25 +3,15 @@ import { PoolClosedError, QueueFullError } from '../errors.ts';
 import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import type { CloseOptions, RunOptions, WorkerPool } from './api.ts';
 import type { TaskEndEvent, WorkerErrorEvent } from './events.ts';
-import { type MapScheduler, mapOverPool } from './map.ts';
+import { mapOverPool } from './map.ts';
 import type { MapOptions, MapResult } from './map-results.ts';
+import type { MapScheduler } from './map-task.ts';
 import type { ResolvedPoolOptions } from './options.ts';
+import { PoolShutdown } from './pool-shutdown.ts';
 import { checkSignal } from './signal.ts';
+import { newSlot, type Slot, slotStats } from './slot.ts';
 import { durationStats, type PoolStats } from './stats.ts';
 import { type AbortSink, RunTask, type Task, type TaskContext, type TaskFunction, TaskQueue } from './task.ts';
-import { statusOf } from './teardown.ts';
-
-interface Slot<W> {
-  readonly index: number;
-  readonly state: W;
-  task: Task<W> | undefined;
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  // Made once per worker and read `task` when called: no closure per task.
-  readonly onFulfilled: (value: unknown) => void;
-  readonly onRejected: (error: unknown) => void;
-}
 
 const runCheck = optionChecker('pool.run');
 const closeCheck = optionChecker('pool.close');
@@ -45,26 +35,20 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   readonly #taskEnd = new Emitter<TaskEndEvent>();
   readonly #workerError = new Emitter<WorkerErrorEvent>();
   #closed = false;
-  #closing: Promise<void> | undefined;
+  #closing: PoolShutdown<W> | undefined;
   #drained: (() => void) | undefined;
-  readonly #closeSignals: AbortSignal[] = [];
-  readonly #onCloseAbort = (event: Event) => this.#force((event.target as AbortSignal).reason);
 
   constructor(options: ResolvedPoolOptions<W>, states: readonly W[]) {
     this.#o = options;
     this.size = options.workers;
     this.clock = options.clock;
     this.#slots = states.map((state, index) => {
-      const slot: Slot<W> = {
+      const slot: Slot<W> = newSlot(
         index,
         state,
-        task: undefined,
-        tasks: 0,
-        succeeded: 0,
-        failed: 0,
-        onFulfilled: (value) => this.#settled(slot, true, value),
-        onRejected: (error) => this.#settled(slot, false, error),
-      };
+        (value) => this.#settled(slot, true, value),
+        (error) => this.#settled(slot, false, error),
+      );
       return slot;
     });
     this.#idle = [...this.#slots];
@@ -267,22 +251,9 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
     task.abortContext(reason);
   }
 
-  #force(reason: unknown): void {
-    for (const slot of this.#slots) {
-      if (slot.task !== undefined) this.#abortRunning(slot.task, reason);
-    }
-  }
-
   stats(): PoolStats {
     return {
-      workers: this.#slots.map((slot) => ({
-        index: slot.index,
-        busy: slot.task !== undefined,
-        tasks: slot.tasks,
-        succeeded: slot.succeeded,
-        failed: slot.failed,
-        status: statusOf(slot.state),
-      })),
+      workers: this.#slots.map(slotStats),
       queued: this.#queue.length,
       running: this.#running,
       completed: this.#completed,
@@ -306,37 +277,18 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
       for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
         this.#refuse(task, new PoolClosedError('the worker pool was closed before the task started'));
       }
-      this.#closing = new Promise<void>((resolve) => {
-        this.#drained = resolve;
-      }).then(() => this.#teardown());
+      this.#closing = new PoolShutdown((task, reason) => this.#abortRunning(task, reason), {
+        teardown: this.#o.teardown,
+        slots: this.#slots,
+        taskEnd: this.#taskEnd,
+        workerError: this.#workerError,
+      });
+      this.#drained = this.#closing.drained;
       if (this.#running === 0) this.#drained?.();
     }
     // Any close() call's signal can force the running tasks, until they have drained.
-    if (signal !== undefined && this.#running > 0) {
-      if (signal.aborted) this.#force(signal.reason);
-      else {
-        signal.addEventListener('abort', this.#onCloseAbort, { once: true });
-        this.#closeSignals.push(signal);
-      }
-    }
-    return this.#closing;
-  }
-
-  async #teardown(): Promise<void> {
-    for (const signal of this.#closeSignals) signal.removeEventListener('abort', this.#onCloseAbort);
-    this.#closeSignals.length = 0;
-    const teardown = this.#o.teardown;
-    const results = await Promise.allSettled(this.#slots.map(async (slot) => teardown(slot.state, slot.index)));
-    const errors: unknown[] = [];
-    results.forEach((result, workerIndex) => {
-      if (result.status === 'fulfilled') return;
-      errors.push(result.reason);
-      this.#workerError.emit({ workerIndex, phase: 'teardown', error: result.reason });
-    });
-    this.#taskEnd.clear();
-    this.#workerError.clear();
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} workers failed to tear down`);
+    if (signal !== undefined && this.#running > 0) this.#closing.forceOn(signal);
+    return this.#closing.done;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,4 +1,5 @@
-import { type MapResult, mapResult, ResultBuffer } from '../pool/map-results.ts';
+import type { OptionChecker } from '@sentinel/core';
+import { checkMapArguments, type MapOptions, type MapResult, mapResult, ResultBuffer } from '../pool/map-results.ts';
 
 /** A started task: its promise, and (once settled) which thread ran it and for how long. */
 export interface StartedTask<R> {
@@ -86,4 +87,26 @@ export async function* mapLazily<I, R>(
     }
     if (!sourceDone) await iterator.return?.();
   }
+}
+
+/**
+ * The thread pool's `map` once its handler name is checked: checks `items` and `options` at once
+ * (a ConfigError), then maps lazily, starting each item with `start` (the pool's own closure).
+ */
+export function mapOnThreads<R>(
+  check: OptionChecker,
+  items: unknown,
+  options: MapOptions | undefined,
+  threads: number,
+  start: (item: unknown, signal: AbortSignal) => StartedTask<R>,
+): AsyncIterable<MapResult<unknown, R>> {
+  const { ordered, signal } = checkMapArguments(check, items, options);
+  // Every thread busy plus one task queued per thread, so none idles between results. The map
+  // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
+  const readAhead = 2 * threads;
+  return mapLazily(items as Iterable<unknown>, start, {
+    readAhead,
+    ordered,
+    ...(signal === undefined ? {} : { signal }),
+  });
 }

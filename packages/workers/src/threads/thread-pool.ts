@@ -4,20 +4,21 @@ import { type PiscinaTask, queueOptionsSymbol } from 'piscina';
 import { PoolClosedError, QueueFullError, WorkerCrashedError } from '../errors.ts';
 import { BucketHistogram } from '../latency/bucket-histogram.ts';
 import type { TaskEndEvent } from '../pool/events.ts';
-import { checkMapArguments, type MapOptions, type MapResult } from '../pool/map-results.ts';
+import type { MapOptions, MapResult } from '../pool/map-results.ts';
 import { checkSignal } from '../pool/signal.ts';
-import { durationStats } from '../pool/stats.ts';
 import type { ThreadPoolCloseOptions, ThreadRunOptions } from './api.ts';
 import { deserializeValue, serializeValue } from './error-transport.ts';
 import type { ThreadErrorEvent, ThreadPoolStats } from './events.ts';
 import type { KeepAlive } from './keep-alive.ts';
-import { mapLazily } from './map.ts';
+import { mapOnThreads } from './map.ts';
 import type { ResolvedThreadPoolOptions } from './options.ts';
-import { type AbortMessage, type TaskEnvelope, type TaskResult, THREAD_MESSAGE } from './protocol.ts';
+import type { AbortMessage, TaskEnvelope, TaskResult } from './protocol.ts';
 import type { FifoTaskQueue } from './task-queue.ts';
 import { newTaskRecord, slotOf, type TaskRecord } from './task-record.ts';
-import { isThreadMessage, type StartedThreads } from './thread-startup.ts';
+import { ThreadPoolShutdown } from './thread-pool-shutdown.ts';
+import type { StartedThreads } from './thread-startup.ts';
 import { ThreadStatsBook } from './thread-stats.ts';
+import { watchThreads } from './thread-watch.ts';
 
 const runCheck = optionChecker('threadPool.run');
 /** Piscina only reads its run options: one shared object instead of one per task. */
@@ -39,10 +40,8 @@ export class Pool {
   readonly #wait = new BucketHistogram();
   readonly #run = new BucketHistogram();
   #nextId = 0;
-  #closing: Promise<void> | undefined;
+  #closing: ThreadPoolShutdown | undefined;
   #drained: (() => void) | undefined;
-  /** The pool itself is terminating the threads: their tasks' rejections are not crashes. */
-  #terminating = false;
 
   readonly onTaskEnd = this.#taskEnd.subscribe;
   readonly onWorkerError = this.#workerError.subscribe;
@@ -52,18 +51,10 @@ export class Pool {
     this.#keepAlive = keepAlive;
     this.#threads = threads;
     this.#queue = queue;
-    this.#book = new ThreadStatsBook(options.threads);
+    this.#book = new ThreadStatsBook(options.threads, threads.boot.slots);
     this.#channel = new BroadcastChannel(threads.boot.abortChannel);
     this.#channel.unref();
-    const { piscina } = threads;
-    piscina.on('workerDestroy', (worker: { id: number }) => this.#threadDied(worker.id));
-    // Piscina reports a thread that died between tasks as an 'error' event (thrown if unheard).
-    piscina.on('error', (error: unknown) => this.#workerError.emit({ workerIndex: -1, phase: 'crash', error }));
-    piscina.on('message', (message: unknown) => {
-      if (isThreadMessage(message) && message[THREAD_MESSAGE] === 'failed') {
-        this.#workerError.emit({ workerIndex: message.index, phase: 'setup', error: deserializeValue(message.error) });
-      }
-    });
+    watchThreads(threads, this.#workerError);
   }
 
   run(name: string, payload: unknown, options?: ThreadRunOptions): Promise<unknown> {
@@ -77,15 +68,11 @@ export class Pool {
   map(name: string, items: unknown, options?: MapOptions): AsyncIterable<MapResult<unknown, unknown>> {
     const check = optionChecker('threadPool.map');
     this.#checkName(check, name);
-    const { ordered, signal } = checkMapArguments(check, items, options);
-    // Every thread busy plus one task queued per thread, so none idles between results. The map
-    // bounds itself this way, so its tasks are not counted against maxQueue (as in the async pool).
-    const readAhead = 2 * this.#options.threads;
     // One abort listener for the whole map rather than one added and removed per task: the map's
     // signal aborts once, when the map is left early, and then aborts every task it has in flight.
     const live = new Set<TaskRecord>();
     let listening = false;
-    const start = (item: unknown, mapSignal: AbortSignal) => {
+    return mapOnThreads(check, items, options, this.#options.threads, (item, mapSignal) => {
       // A closed pool ends the map (the loop throws) rather than failing every remaining item.
       if (this.#closing !== undefined) throw new PoolClosedError();
       if (!listening) {
@@ -97,40 +84,35 @@ export class Pool {
       }
       const { record, promise } = this.#start(name, item, { signal: mapSignal }, false, live);
       return { promise, workerIndex: () => record.workerIndex, ms: () => record.runMs };
-    };
-    return mapLazily(items as Iterable<unknown>, start, {
-      readAhead,
-      ordered,
-      ...(signal === undefined ? {} : { signal }),
     });
   }
 
   stats(): ThreadPoolStats {
-    const slots = this.#threads.boot.slots;
-    const busy = new Set<number>();
-    for (const record of this.#onThread) busy.add(slotOf(slots, record.threadId));
-    const { completed, failed, rejected, crashes } = this.#book;
-    return {
-      workers: this.#book.threads(busy),
-      queued: this.#queue.size,
-      running: this.#onThread.size,
-      completed,
-      failed,
-      rejected,
-      crashes,
-      waitMs: durationStats(this.#wait),
-      runMs: durationStats(this.#run),
-      closed: this.#closing !== undefined,
-    };
+    return this.#book.stats(this.#onThread, this.#queue.size, this.#wait, this.#run, this.#closing !== undefined);
   }
 
   close(options?: ThreadPoolCloseOptions): Promise<void> {
     if (this.#closing === undefined) {
       const check = optionChecker('threadPool.close');
       const signal = checkSignal(check, check.options(options, ['signal']).signal);
-      this.#closing = this.#shutDown(signal);
+      this.#closing = new ThreadPoolShutdown(signal, {
+        queue: this.#queue,
+        onThread: this.#onThread,
+        keepAlive: this.#keepAlive,
+        piscina: this.#threads.piscina,
+        channel: this.#channel,
+        emitters: [this.#taskEnd, this.#workerError],
+        refuse: (record) => this.#refuse(record, new PoolClosedError()),
+        abandon: (record, reason) => {
+          this.#settle(record, false, reason);
+          this.#tellThread(record, reason);
+        },
+        whenDrained: (drained) => {
+          this.#drained = drained;
+        },
+      });
     }
-    return this.#closing;
+    return this.#closing.done;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -264,7 +246,7 @@ export class Pool {
       this.#settle(record, false, cause);
       return;
     }
-    if (this.#terminating) {
+    if (this.#closing?.terminating) {
       // Terminated by close: the caller already has the close's reason.
       this.#settle(record, false, cause);
       return;
@@ -309,43 +291,5 @@ export class Pool {
     record.group?.delete(record);
     if (ok) record.resolve(value);
     else record.reject(value);
-  }
-
-  #threadDied(threadId: number): void {
-    // Mark the slot free for the replacement, keeping the id findable (negated) for the tasks
-    // piscina is about to fail with this thread's death.
-    const slots = this.#threads.boot.slots;
-    const index = slotOf(slots, threadId);
-    if (index >= 0) Atomics.store(slots, index, -threadId);
-  }
-
-  async #shutDown(signal: AbortSignal | undefined): Promise<void> {
-    this.#keepAlive.hold();
-    for (const owner of this.#queue.drain()) this.#refuse(owner as TaskRecord, new PoolClosedError());
-    if (this.#onThread.size > 0) {
-      await new Promise<void>((resolve) => {
-        // Aborting the close's signal: stop waiting, answer the callers, terminate the threads.
-        const force = () => {
-          this.#terminating = true;
-          for (const record of this.#onThread) {
-            this.#settle(record, false, signal?.reason);
-            this.#tellThread(record, signal?.reason);
-          }
-          resolve();
-        };
-        if (signal?.aborted) return force();
-        signal?.addEventListener('abort', force, { once: true });
-        this.#drained = () => {
-          signal?.removeEventListener('abort', force);
-          resolve();
-        };
-      });
-    }
-    this.#terminating = true;
-    await this.#threads.piscina.destroy();
-    this.#channel.close();
-    this.#keepAlive.close();
-    this.#taskEnd.clear();
-    this.#workerError.clear();
   }
 }
