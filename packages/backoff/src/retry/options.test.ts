@@ -1,6 +1,9 @@
 import { isConfigError } from '@sentinel/core';
 import { ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { hedge } from '../hedge/hedge.ts';
+import { delays } from '../schedules/delays.ts';
+import { constant } from '../schedules/shapes.ts';
 import { retry } from './retry.ts';
 
 function rejected(options: unknown): { option: string; value: unknown; message: string } {
@@ -83,6 +86,23 @@ describe('retry: options', () => {
     const error = rejected({ [option]: value });
     expect(error.option).toBe(option);
     expect(error.message).toContain(`retry: "${option}" must be`);
+  });
+
+  it('a random that is not a function: one message for retry, hedge and delays', () => {
+    const expected = 'a function returning a number in [0, 1)';
+    const messages = [
+      () => retry({ random: 0.5 as never }),
+      () => hedge({ delayMs: 1, random: 0.5 as never }),
+      () => delays(constant(1), 1, { random: 0.5 as never }),
+    ].map((build) => {
+      try {
+        build();
+      } catch (error) {
+        if (isConfigError(error)) return error.expected;
+      }
+      return 'accepted';
+    });
+    expect(messages).toEqual([expected, expected, expected]);
   });
 
   it('rejects a non-object options argument', () => {

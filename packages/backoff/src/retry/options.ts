@@ -8,7 +8,6 @@ import {
   optionChecker,
   type Random,
   retryAfterOf,
-  systemRandom,
 } from '@sentinel/core';
 import { isRetryBudget, type RetryBudget } from '../budget/retry-budget.ts';
 import { fullJitter } from '../schedules/modifiers.ts';
@@ -148,6 +147,6 @@ export function resolveRetryOptions(options: RetryOptions | undefined): RetrySet
     maxElapsedMs,
     budget,
     clock,
-    random: check.function<Random>('random', opts.random, systemRandom),
+    random: check.random('random', opts.random),
   };
 }

@@ -1,4 +1,4 @@
-import { type Backoff, optionChecker, type Random, systemRandom } from '@sentinel/core';
+import { type Backoff, optionChecker, type Random } from '@sentinel/core';
 
 /** Options of {@link delays}. */
 export interface DelaysOptions {
@@ -25,7 +25,7 @@ export function delays(backoff: Backoff, n: number, options: DelaysOptions = {})
   const fn = check.function<Backoff>('backoff', backoff);
   const count = check.integer('n', n, { min: 0, max: 1_000_000 });
   const opts = check.options(options, ['random']);
-  const random = check.function<Random>('random', opts.random, systemRandom);
+  const random = check.random('random', opts.random);
   const out: number[] = [];
   let previous = 0;
   for (let attempt = 1; attempt <= count; attempt++) {

@@ -126,6 +126,7 @@ describe('chaos', () => {
     ['a max below min', { latencyMs: { min: 5, max: 1 } }, 'latencyMs.max'],
     ['both error and outcome', { error: new Error('x'), outcome: () => 1 }, 'outcome'],
     ['both seed and random', { seed: 1, random: () => 0 }, 'random'],
+    ['a random that is not a function', { random: 0.5 }, 'random'],
     ['a fractional seed', { seed: 1.5 }, 'seed'],
     ['an unknown option', { rate: 0.5 }, 'rate'],
   ])('rejects %s', (_title, options, option) => {

@@ -1,11 +1,4 @@
-import {
-  type Clock,
-  type ExecutionContext,
-  optionChecker,
-  type Random,
-  systemClock,
-  systemRandom,
-} from '@sentinel/core';
+import { type Clock, type ExecutionContext, optionChecker, type Random, systemClock } from '@sentinel/core';
 import { seededRandom } from '../random/seeded-random.ts';
 import type { Latency } from '../server/faults.ts';
 import { ChaosError } from './errors.ts';
@@ -103,9 +96,7 @@ export function resolveChaosOptions(options: ChaosOptions | undefined): Resolved
     latency,
     fault,
     random:
-      opts.seed !== undefined
-        ? seededRandom(check.integer('seed', opts.seed))
-        : check.function<Random>('random', opts.random, systemRandom),
+      opts.seed !== undefined ? seededRandom(check.integer('seed', opts.seed)) : check.random('random', opts.random),
     clock: opts.clock ?? systemClock,
     enabled: check.boolean('enabled', opts.enabled, true),
   };
