@@ -30,12 +30,21 @@ function relayOf(signal: AbortSignal): Set<Abortable> {
   return set;
 }
 
+/** The followers of one signal: `delete(target)` stops relaying to it (what {@link unfollow} does). */
+export interface Relay {
+  delete(target: Abortable): boolean;
+}
+
 /**
  * `target.abort(signal.reason)` once `signal` aborts, unless {@link unfollow} came first. The
  * signal must not be aborted yet (check before following: an aborted signal never fires again).
+ * Returns the signal's relay, so a follower that keeps it can leave with `relay.delete(target)`
+ * and no second lookup.
  */
-export function follow(signal: AbortSignal, target: Abortable): void {
-  relayOf(signal).add(target);
+export function follow(signal: AbortSignal, target: Abortable): Relay {
+  const relay = relayOf(signal);
+  relay.add(target);
+  return relay;
 }
 
 /** Stops relaying `signal`'s abort to `target`. Idempotent. */

@@ -3,7 +3,7 @@ import { isRedirectStatus, isRetryableStatus } from '@sentinel/http';
 import type { Dispatcher } from 'undici';
 import { ResponseTooLargeError } from '../errors.ts';
 import { type BodyDeadline, DRAIN_LIMIT_BYTES, parseContentEncoding, pastDeadline } from '../response/decode.ts';
-import { type Abortable, follow, unfollow } from './abort-relay.ts';
+import { type Abortable, follow, type Relay } from './abort-relay.ts';
 import { EncodedBody } from './encoded-body.ts';
 
 /** Bytes of a redirect's body read (and dropped) before its connection is given up instead. */
@@ -62,7 +62,8 @@ enum Mode {
  */
 export class BufferedHop implements Dispatcher.DispatchHandler, Abortable {
   readonly #settings: HopSettings;
-  readonly #signal: AbortSignal | undefined;
+  // The caller's signal's relay while this hop follows it (kept, so leaving needs no lookup).
+  readonly #relay: Relay | undefined;
   readonly #resolve: (response: HopResponse) => void;
   readonly #reject: (error: unknown) => void;
   #controller: Dispatcher.DispatchController | undefined;
@@ -91,10 +92,9 @@ export class BufferedHop implements Dispatcher.DispatchHandler, Abortable {
     reject: (error: unknown) => void,
   ) {
     this.#settings = settings;
-    this.#signal = signal;
     this.#resolve = resolve;
     this.#reject = reject;
-    if (signal !== undefined) follow(signal, this);
+    this.#relay = signal === undefined ? undefined : follow(signal, this);
   }
 
   /** Aborts the hop (the caller's signal, a cap, a deadline): undici then calls onResponseError. */
@@ -270,14 +270,14 @@ export class BufferedHop implements Dispatcher.DispatchHandler, Abortable {
   // Nothing more will arrive: stop following the caller's signal (an encoded body still being
   // read is aborted through its stream's destroy).
   #finish(): void {
-    const signal = this.#signal;
-    if (signal !== undefined && this.#mode !== Mode.Stream) unfollow(signal, this);
-    if (this.#mode !== Mode.Stream) this.#mode = Mode.Done;
+    if (this.#mode === Mode.Stream) return;
+    this.#relay?.delete(this);
+    this.#mode = Mode.Done;
   }
 
   /** The encoded body ended or was destroyed: the signal no longer needs following. */
   release(): void {
-    if (this.#signal !== undefined) unfollow(this.#signal, this);
+    this.#relay?.delete(this);
   }
 }
 
