@@ -42,6 +42,18 @@ describe('abort relay', () => {
     expect(late.reasons).toEqual([]);
   });
 
+  it('returns the relay: deleting a target from it is the same as unfollow', () => {
+    const controller = new AbortController();
+    const [a, b] = [target(), target()];
+    const relay = follow(controller.signal, a);
+    expect(follow(controller.signal, b)).toBe(relay); // one relay per signal
+    expect(relay.delete(a)).toBe(true);
+    expect(relay.delete(a)).toBe(false);
+    controller.abort('late');
+    expect(a.reasons).toEqual([]);
+    expect(b.reasons).toEqual(['late']);
+  });
+
   it('keeps signals apart', () => {
     const one = new AbortController();
     const two = new AbortController();
