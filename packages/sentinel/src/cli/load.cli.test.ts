@@ -185,4 +185,20 @@ describe('http-sentinel load (built bin)', () => {
     await new Promise((resolve) => AbortSignal.timeout(200).addEventListener('abort', resolve));
     expect(server.stats().requests).toBe(sent); // nothing more after the exit
   }, 90_000);
+
+  it('Ctrl-C during the warm-up: an empty, interrupted report and exit 130, nothing sent after', async () => {
+    server.route('/slow', [{ type: 'echo', latencyMs: 20 }]);
+    const cli = spawnCli(['load', `${server.url}/slow`, '-w', '4', '-n', '10', '--warmup', '60s', '--json']);
+    await vi.waitFor(() => expect(server.stats().requests).toBeGreaterThan(20), { timeout: 30_000, interval: 20 });
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    const report = JSON.parse(result.stdout) as LoadTestReport;
+    // The warm-up's requests are never the report's: the measured phase had not begun.
+    expect(report).toMatchObject({ aborted: true, requests: 0 });
+    expect(result.stderr).toContain('interrupted');
+    const sent = server.stats().requests;
+    await new Promise((resolve) => AbortSignal.timeout(200).addEventListener('abort', resolve));
+    expect(server.stats().requests).toBe(sent);
+  }, 90_000);
 });
