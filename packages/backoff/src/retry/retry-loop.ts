@@ -7,20 +7,15 @@
  */
 import {
   AttemptScope,
-  type Backoff,
-  type Clock,
   ConfigError,
   type Emitter,
   type ExecuteOptions,
-  type ExecutionContext,
   isRejectedError,
   type Operation,
   type Outcome,
-  type Random,
   reportDecision,
   retryAfterOf,
 } from '@sentinel/core';
-import type { RetryBudget } from '../budget/retry-budget.ts';
 import { AttemptSupersededError } from './errors.ts';
 import type {
   DelaySource,
@@ -39,15 +34,8 @@ import { SETTLED_ONLY } from './retry-attempt.ts';
  * for `status()` and subscribes listeners to them). One per policy, shared by its calls.
  */
 export class RetryLoop {
-  readonly #maxAttempts: number;
-  readonly #backoff: Backoff;
-  readonly #shouldRetry: (outcome: Outcome<unknown>, context: ExecutionContext) => boolean;
-  readonly #retryAfter: (outcome: Outcome<unknown>) => number | undefined;
-  readonly #maxRetryAfterMs: number;
-  readonly #maxElapsedMs: number;
-  readonly #budget: RetryBudget | undefined;
-  readonly #clock: Clock;
-  readonly #random: Random;
+  // Read only on the failure path, so through the settings object rather than a field each.
+  readonly #s: RetrySettings;
   retries = 0;
   giveUps = 0;
   aborts = 0;
@@ -57,15 +45,7 @@ export class RetryLoop {
   successEvents: Emitter<SuccessEvent> | undefined;
 
   constructor(settings: RetrySettings) {
-    this.#maxAttempts = settings.maxAttempts;
-    this.#backoff = settings.backoff;
-    this.#shouldRetry = settings.shouldRetry;
-    this.#retryAfter = settings.retryAfter;
-    this.#maxRetryAfterMs = settings.maxRetryAfterMs;
-    this.#maxElapsedMs = settings.maxElapsedMs;
-    this.#budget = settings.budget;
-    this.#clock = settings.clock;
-    this.#random = settings.random;
+    this.#s = settings;
   }
 
   async run<T>(
@@ -76,8 +56,8 @@ export class RetryLoop {
     startedAt: number,
   ): Promise<T> {
     const signal = options?.signal;
-    const clock = this.#clock;
-    const timed = this.#maxElapsedMs !== Infinity;
+    const clock = this.#s.clock;
+    const timed = this.#s.maxElapsedMs !== Infinity;
     let outcome = firstOutcome;
     let scope: AttemptScope = firstScope;
     let attempt = 1;
@@ -86,11 +66,11 @@ export class RetryLoop {
     for (;;) {
       // Resolved outcomes arrive here already judged retryable; thrown errors are judged now.
       if (signal?.aborted) return this.#aborted(signal);
-      if (!outcome.ok && !this.#shouldRetry(outcome, scope))
+      if (!outcome.ok && !this.#s.shouldRetry(outcome, scope))
         return this.#giveUp(attempt, 'not-retryable', outcome, options);
-      if (attempt >= this.#maxAttempts) return this.#giveUp(attempt, 'attempts', outcome, options);
+      if (attempt >= this.#s.maxAttempts) return this.#giveUp(attempt, 'attempts', outcome, options);
 
-      let delayMs = this.#backoff(attempt, previousDelayMs, this.#random);
+      let delayMs = this.#s.backoff(attempt, previousDelayMs, this.#s.random);
       if (typeof delayMs !== 'number' || !(delayMs >= 0)) {
         throw new ConfigError({
           owner: 'retry',
@@ -104,7 +84,7 @@ export class RetryLoop {
       let delaySource: DelaySource = 'backoff';
       const hint = this.#hintFor(outcome);
       if (hint !== undefined) {
-        if (hint > this.#maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome, options);
+        if (hint > this.#s.maxRetryAfterMs) return this.#giveUp(attempt, 'retry-after', outcome, options);
         if (hint > delayMs) {
           delayMs = hint;
           delaySource = 'retry-after';
@@ -113,11 +93,11 @@ export class RetryLoop {
       if (timed) {
         const now = clock.now();
         // The next attempt is assumed to take as long as the last one did.
-        if (now + delayMs + (now - attemptStartedAt) > startedAt + this.#maxElapsedMs) {
+        if (now + delayMs + (now - attemptStartedAt) > startedAt + this.#s.maxElapsedMs) {
           return this.#giveUp(attempt, 'deadline', outcome, options);
         }
       }
-      if (this.#budget !== undefined && !this.#budget.tryRetry())
+      if (this.#s.budget !== undefined && !this.#s.budget.tryRetry())
         return this.#giveUp(attempt, 'budget', outcome, options);
 
       scope.abort(new AttemptSupersededError(attempt));
@@ -147,7 +127,7 @@ export class RetryLoop {
         const value = (await fn(scope)) as T;
         scope.dispose();
         outcome = { ok: true, value };
-        if (this.#shouldRetry === defaultShouldRetry || !this.#shouldRetry(outcome, scope)) {
+        if (this.#s.shouldRetry === defaultShouldRetry || !this.#s.shouldRetry(outcome, scope)) {
           this.#succeeded(attempt);
           return value;
         }
@@ -164,7 +144,7 @@ export class RetryLoop {
    * read errors, so the retry never hammers an open breaker whatever the options.
    */
   #hintFor(outcome: Outcome<unknown>): number | undefined {
-    const raw = this.#retryAfter(outcome);
+    const raw = this.#s.retryAfter(outcome);
     let hint = typeof raw === 'number' && raw >= 0 ? raw : undefined;
     if (!outcome.ok && isRejectedError(outcome.error)) {
       const refusal = retryAfterOf(outcome.error);

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type Abortable, follow, unfollow } from './abort-relay.ts';
+import { type Abortable, follow } from './abort-relay.ts';
 
 function target(): Abortable & { reasons: unknown[] } {
   const reasons: unknown[] = [];
@@ -12,10 +12,10 @@ describe('abort relay', () => {
     const controller = new AbortController();
     const [a, b, c] = [target(), target(), target()];
     follow(controller.signal, a);
-    follow(controller.signal, b);
+    const relay = follow(controller.signal, b);
     follow(controller.signal, c);
-    unfollow(controller.signal, b);
-    unfollow(controller.signal, b);
+    relay.delete(b);
+    relay.delete(b);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     controller.abort('why');
     expect(a.reasons).toEqual(['why']);
@@ -24,17 +24,17 @@ describe('abort relay', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
-  it('lets a follower unfollow (or another follow) while the abort is being relayed', () => {
+  it('lets a follower leave (or another follow) while the abort is being relayed', () => {
     const controller = new AbortController();
     const late = target();
     const first: Abortable = {
       abort: () => {
-        unfollow(controller.signal, second);
+        relay.delete(second);
         follow(controller.signal, late);
       },
     };
     const second = target();
-    follow(controller.signal, first);
+    const relay = follow(controller.signal, first);
     follow(controller.signal, second);
     controller.abort('x');
     // Every follower at the moment of the abort hears it; one that joins during it does not.
@@ -42,7 +42,7 @@ describe('abort relay', () => {
     expect(late.reasons).toEqual([]);
   });
 
-  it('returns the relay: deleting a target from it is the same as unfollow', () => {
+  it('returns the one relay of the signal: a target deleted from it hears no abort', () => {
     const controller = new AbortController();
     const [a, b] = [target(), target()];
     const relay = follow(controller.signal, a);

@@ -19,7 +19,7 @@ function relayOf(signal: AbortSignal): Set<Abortable> {
     signal.addEventListener(
       'abort',
       () => {
-        // A copy: an abort may end requests that unfollow (and others may follow) meanwhile.
+        // A copy: an abort may end requests that leave (and others may follow) meanwhile.
         const targets = [...created];
         created.clear();
         for (const target of targets) target.abort(signal.reason);
@@ -30,24 +30,19 @@ function relayOf(signal: AbortSignal): Set<Abortable> {
   return set;
 }
 
-/** The followers of one signal: `delete(target)` stops relaying to it (what {@link unfollow} does). */
+/** The followers of one signal: `delete(target)` stops relaying to it. Idempotent. */
 export interface Relay {
   delete(target: Abortable): boolean;
 }
 
 /**
- * `target.abort(signal.reason)` once `signal` aborts, unless {@link unfollow} came first. The
+ * `target.abort(signal.reason)` once `signal` aborts, unless it left the returned relay first. The
  * signal must not be aborted yet (check before following: an aborted signal never fires again).
- * Returns the signal's relay, so a follower that keeps it can leave with `relay.delete(target)`
- * and no second lookup.
+ * Returns the signal's relay (one per signal): a follower keeps it and leaves with
+ * `relay.delete(target)`, with no second lookup.
  */
 export function follow(signal: AbortSignal, target: Abortable): Relay {
   const relay = relayOf(signal);
   relay.add(target);
   return relay;
-}
-
-/** Stops relaying `signal`'s abort to `target`. Idempotent. */
-export function unfollow(signal: AbortSignal, target: Abortable): void {
-  followers.get(signal)?.delete(target);
 }

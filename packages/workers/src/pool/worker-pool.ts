@@ -36,7 +36,6 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
   readonly #workerError = new Emitter<WorkerErrorEvent>();
   #closed = false;
   #closing: PoolShutdown<W> | undefined;
-  #drained: (() => void) | undefined;
 
   constructor(options: ResolvedPoolOptions<W>, states: readonly W[]) {
     this.#o = options;
@@ -225,7 +224,7 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
       if (!this.#start(next, slot, this.clock.now() - next.enqueuedAt)) return;
     }
     this.#idle.push(slot);
-    if (this.#running === 0) this.#drained?.();
+    if (this.#running === 0) this.#closing?.drained();
   }
 
   abortTask(task: Task<never>): void {
@@ -283,8 +282,7 @@ export class Pool<W> implements WorkerPool<W>, AbortSink, MapScheduler<W> {
         taskEnd: this.#taskEnd,
         workerError: this.#workerError,
       });
-      this.#drained = this.#closing.drained;
-      if (this.#running === 0) this.#drained?.();
+      if (this.#running === 0) this.#closing.drained();
     }
     // Any close() call's signal can force the running tasks, until they have drained.
     if (signal !== undefined && this.#running > 0) this.#closing.forceOn(signal);

@@ -25,8 +25,6 @@ export interface ThreadPoolParts {
   refuse(record: TaskRecord): void;
   /** Answers a running task's caller with `reason` now, and tells its thread to abort it. */
   abandon(record: TaskRecord, reason: unknown): void;
-  /** `drained` is to be called once the last task has left its thread. */
-  whenDrained(drained: () => void): void;
 }
 
 /** Made by the first close(); every later close() returns the same {@link done}. */
@@ -35,10 +33,17 @@ export class ThreadPoolShutdown {
   readonly done: Promise<void>;
   /** The pool itself is terminating the threads: their tasks' rejections are not crashes. */
   terminating = false;
+  /** Set while the shut-down waits for the running tasks. */
+  #onDrained: (() => void) | undefined;
 
   /** Aborting `signal` stops waiting for the running tasks. */
   constructor(signal: AbortSignal | undefined, pool: ThreadPoolParts) {
     this.done = this.#shutDown(signal, pool);
+  }
+
+  /** The pool calls it when the last task has left its thread. */
+  drained(): void {
+    this.#onDrained?.();
   }
 
   async #shutDown(signal: AbortSignal | undefined, pool: ThreadPoolParts): Promise<void> {
@@ -54,10 +59,10 @@ export class ThreadPoolShutdown {
         };
         if (signal?.aborted) return force();
         signal?.addEventListener('abort', force, { once: true });
-        pool.whenDrained(() => {
+        this.#onDrained = () => {
           signal?.removeEventListener('abort', force);
           resolve();
-        });
+        };
       });
     }
     this.terminating = true;

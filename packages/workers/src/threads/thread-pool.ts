@@ -41,7 +41,6 @@ export class Pool {
   readonly #run = new BucketHistogram();
   #nextId = 0;
   #closing: ThreadPoolShutdown | undefined;
-  #drained: (() => void) | undefined;
 
   readonly onTaskEnd = this.#taskEnd.subscribe;
   readonly onWorkerError = this.#workerError.subscribe;
@@ -106,9 +105,6 @@ export class Pool {
         abandon: (record, reason) => {
           this.#settle(record, false, reason);
           this.#tellThread(record, reason);
-        },
-        whenDrained: (drained) => {
-          this.#drained = drained;
         },
       });
     }
@@ -266,7 +262,7 @@ export class Pool {
     if (!record.counted) this.#book.started(index);
     record.onThread = false;
     this.#onThread.delete(record);
-    if (this.#onThread.size === 0) this.#drained?.();
+    if (this.#onThread.size === 0) this.#closing?.drained();
   }
 
   /** A task that ran has really settled on its thread (the caller may have been told earlier). */
