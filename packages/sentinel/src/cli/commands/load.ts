@@ -30,7 +30,7 @@ import {
 import { LOAD_HELP } from '../help.ts';
 import { ProgressLine, paint, type Terminal } from '../terminal.ts';
 import { abortOnInterrupt } from './interrupt.ts';
-import { headersFlag, presetFlag } from './shared-flags.ts';
+import { headersFlag, presetFlag, workerClientOptions } from './shared-flags.ts';
 
 /** Fails the run at once, with one line, when nothing listens at the target (instead of N×M refusals). */
 function probe(url: URL): Promise<void> {
@@ -64,7 +64,7 @@ function watchedClients(preset: PresetName, headers: [string, string][]) {
   const breakers: { readonly state: string }[] = [];
   return {
     options(): ClientOptions {
-      const options = resilientClientOptions({ preset, headers });
+      const options = resilientClientOptions(workerClientOptions(preset, headers));
       (options.retry as RetryPolicy | undefined)?.onRetry(() => {
         retries++;
       });
@@ -148,7 +148,7 @@ export async function loadCommand(args: readonly string[], term: Terminal): Prom
   }
   // Every knob and header is validated here, before the target is touched.
   try {
-    await createResilientClient({ preset, headers }).close();
+    await createResilientClient(workerClientOptions(preset, headers)).close();
   } catch (error) {
     if (isConfigError(error)) throw new UsageError(error.message);
     throw error;

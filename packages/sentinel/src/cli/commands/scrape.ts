@@ -8,7 +8,7 @@ import { SCRAPE_HELP } from '../help.ts';
 import type { Terminal } from '../terminal.ts';
 import { ProgressLine } from '../terminal.ts';
 import { abortOnInterrupt } from './interrupt.ts';
-import { headersFlag, presetFlag } from './shared-flags.ts';
+import { headersFlag, presetFlag, workerClientOptions } from './shared-flags.ts';
 
 /** One NDJSON line: what happened to one URL. */
 export interface ScrapeLine {
@@ -116,7 +116,7 @@ export async function scrapeCommand(args: readonly string[], term: Terminal): Pr
 
   let pool: Awaited<ReturnType<typeof createResilientPool>>;
   try {
-    pool = await createResilientPool({ preset, workers, headers, throwOnHttpError: false });
+    pool = await createResilientPool({ ...workerClientOptions(preset, headers), workers, throwOnHttpError: false });
   } catch (error) {
     if (isConfigError(error)) throw new UsageError(error.message);
     throw error;

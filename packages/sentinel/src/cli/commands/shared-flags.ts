@@ -21,3 +21,17 @@ export function headersFlag(parsed: Parsed): [string, string][] {
     return [name, header.slice(colon + 1).trim()];
   });
 }
+
+/**
+ * The options of each worker's client: the preset, the `-H` headers, and one connection per
+ * origin. A worker sends one request at a time (a retry only after the attempt before it ended),
+ * so a second connection would never be used; with one, undici gives the client a single
+ * connection object instead of a pool of them, one layer less on every request. `-w 64` then
+ * means 64 connections, as autocannon's `-c 64` does.
+ */
+export function workerClientOptions(
+  preset: PresetName,
+  headers: [string, string][],
+): { preset: PresetName; headers: [string, string][]; connections: number } {
+  return { preset, headers, connections: 1 };
+}
