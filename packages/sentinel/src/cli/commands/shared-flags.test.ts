@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('workerClientOptions (the clients of load and scrape workers)', () => {
   it('keeps the preset and headers and gives each worker one connection per origin', async () => {
     const connections: unknown[] = [];
-    const seen: (string | undefined)[] = [];
+    const seen: unknown[] = [];
     const server = createServer((request, response) => {
       seen.push(request.headers['x-run']);
       response.end('ok');
