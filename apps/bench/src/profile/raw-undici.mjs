@@ -1,7 +1,8 @@
 // The baseline process for profiling `http-sentinel load` against raw undici (see
 // per-request-diff.ts): `workers` loops of `requestsPerWorker` GETs through one undici Pool with
 // `workers` connections, after an optional warm-up of `warmupMs` (as `load --warmup`). Plain JS,
-// so it runs as a fresh `node` process like the CLI. Prints the timed run's requests per second.
+// so it runs as a fresh `node` process like the CLI. Prints the timed run's requests per second
+// and the process's CPU time per request in µs (steadier than throughput on a shared VM).
 //
 //   node --cpu-prof apps/bench/src/profile/raw-undici.mjs http://127.0.0.1:PORT/items 64 3000 3000
 import { Pool } from 'undici';
@@ -24,11 +25,15 @@ await Promise.all(
     while (performance.now() < warmUntil) await get();
   }),
 );
+const cpu0 = process.cpuUsage();
 const started = performance.now();
 await Promise.all(
   Array.from({ length: workers }, async () => {
     for (let i = 0; i < perWorker; i++) await get();
   }),
 );
-console.log(Math.round((workers * perWorker * 1000) / (performance.now() - started)));
+const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpu0);
+const requests = workers * perWorker;
+console.log(Math.round((requests * 1000) / elapsedMs), ((cpu.user + cpu.system) / requests).toFixed(1));
 await pool.close();
