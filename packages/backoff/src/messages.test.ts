@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_NUMBERS, expectCoherent } from '../test/coherent-message.ts';
+import { BAD_NUMBERS, expectCoherent } from '../../core/test/coherent-message.ts';
 import { retryBudget } from './budget/retry-budget.ts';
 import { hedge } from './hedge/hedge.ts';
 import { retry } from './retry/retry.ts';

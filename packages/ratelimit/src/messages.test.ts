@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BAD_NUMBERS, expectCoherent } from '../test/coherent-message.ts';
+import { BAD_NUMBERS, expectCoherent } from '../../core/test/coherent-message.ts';
 import { connect } from '../test/redis.ts';
 import { adaptiveConcurrency } from './adaptive/adaptive-concurrency.ts';
 import { concurrency } from './concurrency/concurrency.ts';

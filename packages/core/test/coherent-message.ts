@@ -1,4 +1,4 @@
-// Shared by the message tests (a copy of backoff/test/coherent-message.ts: packages share no test code): what "a message says one thing" means (issue 15 §2).
+// Shared by the packages' option-message tests (as aborted-signal.ts is): what "a message says one thing" means (issue 15 §2).
 import { isConfigError } from '@sentinel/core';
 import { expect } from 'vitest';
 
