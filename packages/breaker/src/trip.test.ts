@@ -1,5 +1,6 @@
-import { EventRecorder, flushMicrotasks, ManualClock } from '@sentinel/core/testing';
+import { EventRecorder, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { uncaught } from '../../core/test/uncaught.ts';
 import { breakerGroup } from './breaker-group.ts';
 import { circuitBreaker } from './circuit-breaker.ts';
 import { isCircuitOpenError } from './errors.ts';
@@ -165,19 +166,10 @@ describe("breakerGroup's onCreate", () => {
     group.onCreate(() => {
       throw bug;
     });
-    const runner = process.listeners('uncaughtException');
-    process.removeAllListeners('uncaughtException');
-    const seen: unknown[] = [];
-    const record = (error: unknown) => seen.push(error);
-    process.on('uncaughtException', record);
-    try {
+    const seen = await uncaught(async () => {
       expect(group.get('a').state).toBe('closed');
       expect(group.size).toBe(1);
-      await flushMicrotasks();
-    } finally {
-      process.off('uncaughtException', record);
-      for (const listener of runner) process.on('uncaughtException', listener);
-    }
+    });
     expect(seen).toEqual([bug]);
   });
 });

@@ -1,24 +1,8 @@
-import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
+import { ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { uncaught } from '../../core/test/uncaught.ts';
 import { circuitBreaker } from './circuit-breaker.ts';
 import { consecutive } from './triggers/consecutive.ts';
-
-/** Runs `body` and returns what surfaced as uncaught exceptions meanwhile (the runner steps aside). */
-async function uncaught(body: () => Promise<void>): Promise<unknown[]> {
-  const runner = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const seen: unknown[] = [];
-  const record = (error: unknown) => seen.push(error);
-  process.on('uncaughtException', record);
-  try {
-    await body();
-    await flushMicrotasks();
-  } finally {
-    process.off('uncaughtException', record);
-    for (const listener of runner) process.on('uncaughtException', listener);
-  }
-  return seen;
-}
 
 describe('user callbacks that throw', () => {
   it('a throwing isFailure counts the call as a failure and surfaces the bug', async () => {

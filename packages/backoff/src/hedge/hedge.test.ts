@@ -1,6 +1,7 @@
 import { compose, type ExecutionContext, failure, markNonRetryable, type Outcome, timeout } from '@sentinel/core';
 import { EventRecorder, flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { uncaught } from '../../../core/test/uncaught.ts';
 import { retry } from '../retry/retry.ts';
 import { constant } from '../schedules/shapes.ts';
 import { isHedgeLostError } from './errors.ts';
@@ -374,10 +375,7 @@ describe('hedge', () => {
     policy.onGiveUp(() => {
       throw bugs[2];
     });
-    const seen: unknown[] = [];
-    const saved = process.listeners('uncaughtException');
-    process.removeAllListeners('uncaughtException').on('uncaughtException', (error) => seen.push(error));
-    try {
+    const seen = await uncaught(async () => {
       const { attempts, work } = controllable(clock);
       const won = policy.execute(work);
       await clock.advance(10);
@@ -385,11 +383,7 @@ describe('hedge', () => {
       expect(await won).toBe('won');
       const lost = policy.execute(() => Promise.reject(new Error('down'))).catch((error: unknown) => error);
       expect(await lost).toEqual(new Error('down'));
-      await flushMicrotasks();
-    } finally {
-      process.removeAllListeners('uncaughtException');
-      for (const listener of saved) process.on('uncaughtException', listener);
-    }
+    });
     expect(seen).toEqual([bugs[0], bugs[1], bugs[0], bugs[2]]);
     expect(policy.status()).toMatchObject({ calls: 2, hedgeWins: 1, giveUps: 1, running: 0 });
   });

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { flushMicrotasks, ManualClock } from '../../src/testing/index.ts';
+import { uncaught } from '../../test/uncaught.ts';
 import { isConfigError, isTimeoutError } from '../errors/errors.ts';
 import { compose } from '../policy/compose.ts';
 import type { Outcome } from '../policy/outcome.ts';
 import type { ExecutionContext } from '../policy/policy.ts';
 import { timeout } from '../timeout/timeout.ts';
 import { fallback } from './fallback.ts';
-
-/** Runs `body` with uncaught exceptions captured (the test runner's handlers step aside); returns them. */
-async function capturingUncaught(body: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const saved = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException').on('uncaughtException', (error) => seen.push(error));
-  try {
-    await body();
-    await flushMicrotasks();
-  } finally {
-    process.removeAllListeners('uncaughtException');
-    for (const listener of saved) process.on('uncaughtException', listener);
-  }
-  return seen;
-}
 
 describe('fallback', () => {
   it('returns the work’s value and never calls the fallback on success', async () => {
@@ -215,7 +201,7 @@ describe('fallback', () => {
       throw bugs[1];
     });
     let error: unknown;
-    const seen = await capturingUncaught(async () => {
+    const seen = await uncaught(async () => {
       error = await policy.execute(() => Promise.reject(new Error('down'))).catch((e: unknown) => e);
     });
     expect(error).toEqual(new Error('no fallback either'));

@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { compose, timeout } from '@sentinel/core';
 import { EventRecorder, flushMicrotasks, ManualClock } from '@sentinel/core/testing';
 import { describe, expect, it } from 'vitest';
+import { uncaught } from '../../../core/test/uncaught.ts';
 import { isRateLimitedError } from '../errors.ts';
 import { adaptiveConcurrency } from './adaptive-concurrency.ts';
 import type { LimitChangeEvent } from './events.ts';
@@ -30,21 +31,6 @@ function gated(limiter: ReturnType<typeof adaptiveConcurrency>, count: number, s
     return g;
   };
   return { calls: settled, started, gate };
-}
-
-/** Runs `body` with uncaught exceptions captured (the test runner's handlers step aside); returns them. */
-async function capturingUncaught(body: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const saved = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException').on('uncaughtException', (error) => seen.push(error));
-  try {
-    await body();
-    await flushMicrotasks();
-  } finally {
-    process.removeAllListeners('uncaughtException');
-    for (const listener of saved) process.on('uncaughtException', listener);
-  }
-  return seen;
 }
 
 describe('adaptiveConcurrency', () => {
@@ -149,7 +135,7 @@ describe('adaptiveConcurrency', () => {
         throw bug;
       },
     });
-    const seen = await capturingUncaught(async () => {
+    const seen = await uncaught(async () => {
       expect(await buggy.execute(async () => 'value')).toBe('value');
     });
     expect(seen).toEqual([bug]);
@@ -245,7 +231,7 @@ describe('adaptiveConcurrency', () => {
     limiter.onRejected(() => {
       throw bugs[1];
     });
-    const seen = await capturingUncaught(async () => {
+    const seen = await uncaught(async () => {
       const busy = gated(limiter, 1);
       await expect(limiter.execute(() => 1)).rejects.toMatchObject({ reason: 'queue-full' });
       await flushMicrotasks();

@@ -1,6 +1,6 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { flushMicrotasks, ManualClock } from '@sentinel/core/testing';
+import { ManualClock } from '@sentinel/core/testing';
 
 /**
  * Sockets open in this process, idle keep-alive ones included: undici unrefs an idle socket, and
@@ -86,21 +86,6 @@ export async function drive(
   if (!settled) throw new Error(`still running after ${maxSteps} steps of ${stepMs} ms`);
 }
 
-/** Runs `body` and returns what surfaced as uncaught exceptions meanwhile (the test runner steps aside). */
-export async function uncaught(body: () => Promise<void>): Promise<unknown[]> {
-  const runner = process.listeners('uncaughtException');
-  process.removeAllListeners('uncaughtException');
-  const seen: unknown[] = [];
-  const record = (error: unknown) => seen.push(error);
-  process.on('uncaughtException', record);
-  try {
-    await body();
-    await flushMicrotasks();
-  } finally {
-    process.off('uncaughtException', record);
-    for (const listener of runner) process.on('uncaughtException', listener);
-  }
-  return seen;
-}
+export { uncaught } from '../../../core/test/uncaught.ts';
 
 export { ManualClock };
