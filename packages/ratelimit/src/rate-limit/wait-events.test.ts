@@ -5,6 +5,19 @@ import type { Limiter } from '../limiter.ts';
 import { tokenBucket } from '../token-bucket/token-bucket.ts';
 import { rateLimit } from './rate-limit.ts';
 
+/** A clock over `manual` that counts its `now()` reads: what "the clock is not read" is tested with. */
+function countingClock(manual: ManualClock) {
+  const clock = {
+    reads: 0,
+    now: () => {
+      clock.reads++;
+      return manual.now();
+    },
+    sleep: manual.sleep.bind(manual),
+  };
+  return clock;
+}
+
 describe('rateLimit: onWait and per-call decisions', () => {
   it('onWait reports how long a call waited for its permit, on the policy’s clock', async () => {
     const clock = new ManualClock();
@@ -25,15 +38,8 @@ describe('rateLimit: onWait and per-call decisions', () => {
   });
 
   it('a call granted at once is not a wait: no event, and the clock is not read', async () => {
-    let reads = 0;
     const manual = new ManualClock();
-    const counting = {
-      now: () => {
-        reads++;
-        return manual.now();
-      },
-      sleep: manual.sleep.bind(manual),
-    };
+    const counting = countingClock(manual);
     const policy = rateLimit({
       limiter: tokenBucket({ capacity: 5, refillPerSecond: 1, clock: manual }),
       clock: counting,
@@ -42,19 +48,12 @@ describe('rateLimit: onWait and per-call decisions', () => {
     policy.onWait(events.listener('wait'));
     await policy.execute(() => 1);
     expect(events.names()).toEqual([]);
-    expect(reads).toBe(0);
+    expect(counting.reads).toBe(0);
   });
 
   it('without a listener a waiting call reads no clock (free when nobody listens)', async () => {
-    let reads = 0;
     const manual = new ManualClock();
-    const counting = {
-      now: () => {
-        reads++;
-        return manual.now();
-      },
-      sleep: manual.sleep.bind(manual),
-    };
+    const counting = countingClock(manual);
     const policy = rateLimit({
       limiter: tokenBucket({ capacity: 1, refillPerSecond: 10, clock: manual, initialTokens: 0 }),
       clock: counting,
@@ -62,7 +61,7 @@ describe('rateLimit: onWait and per-call decisions', () => {
     const call = policy.execute(() => 'ran');
     await manual.advance(100);
     expect(await call).toBe('ran');
-    expect(reads).toBe(0);
+    expect(counting.reads).toBe(0);
   });
 
   it('reports the wait and the refusals to the call’s own onDecision', async () => {
