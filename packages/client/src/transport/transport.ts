@@ -128,7 +128,7 @@ function bufferedHop(
       hopHandler.onResponseError(undefined, error as Error);
     }
   }).then(
-    (response) => hopResult(exchange, hop, signal, watchdog, settings, response),
+    (response) => hopResult(exchange, hop, signal, settings, response),
     (error: unknown) => {
       if (handler?.afterHeaders === true) throw mapBodyError(error, href, signal, exchange);
       throw mapTransportError(error, href, signal, { ...exchange, headersMs });
@@ -145,7 +145,6 @@ function hopResult(
   exchange: Exchange,
   hop: Hop,
   signal: AbortSignal | undefined,
-  watchdog: Watchdog | undefined,
   settings: HopSettings,
   response: HopResponse,
 ): AttemptResult | undefined | Promise<AttemptResult> {
@@ -155,47 +154,18 @@ function hopResult(
     return undefined;
   }
   const encoded = response.encoded;
-  if (encoded !== undefined) return decodedResult(exchange, hop, signal, watchdog, settings, response, encoded);
-  return bufferedResult(exchange, hop, signal, settings.url, response, response.buffer, response.bodyError);
+  if (encoded === undefined)
+    return attemptResult(exchange, hop, signal, settings, response, response.buffer, response.bodyError);
+  return readEncoded(exchange, signal, settings, response, encoded).then((body) =>
+    attemptResult(exchange, hop, signal, settings, response, body.buffer, body.error),
+  );
 }
 
-/** Decodes and reads an encoded body, then gives the hop's result. */
-async function decodedResult(
+function attemptResult(
   exchange: Exchange,
   hop: Hop,
   signal: AbortSignal | undefined,
-  watchdog: Watchdog | undefined,
   settings: HopSettings,
-  response: HopResponse,
-  encoded: Readable,
-): Promise<AttemptResult> {
-  const href = settings.url;
-  const decoded = decoding(encoded, response.encodings);
-  if (isRetryableStatus(response.status)) {
-    const kept = await readKeeping(
-      decoded,
-      decoded,
-      exchange.maxResponseBytes,
-      href,
-      watchdog?.activity,
-      settings.deadline,
-    );
-    return bufferedResult(exchange, hop, signal, href, response, kept.buffer, kept.error);
-  }
-  let buffer: Buffer;
-  try {
-    buffer = await readAll(decoded, exchange.maxResponseBytes, href, watchdog?.activity, settings.deadline);
-  } catch (error) {
-    throw mapBodyError(error, href, signal, exchange);
-  }
-  return bufferedResult(exchange, hop, signal, href, response, buffer, response.bodyError);
-}
-
-function bufferedResult(
-  exchange: Exchange,
-  hop: Hop,
-  signal: AbortSignal | undefined,
-  href: string,
   response: HopResponse,
   buffer: Buffer | undefined,
   bodyError: unknown,
@@ -203,13 +173,39 @@ function bufferedResult(
   return {
     status: response.status,
     headers: response.headers,
-    url: href,
+    url: settings.url,
     redirects: hop.redirects,
     buffer,
     stream: undefined,
     headersAt: response.headersAt,
-    bodyError: bodyError === undefined ? undefined : mapBodyError(bodyError, href, signal, exchange),
+    bodyError: bodyError === undefined ? undefined : mapBodyError(bodyError, settings.url, signal, exchange),
   };
+}
+
+/**
+ * Decodes and reads an encoded body: whole, or for a retryable status kept within the cap with
+ * its failure saved (the retry decides later whether this response is the caller's).
+ */
+async function readEncoded(
+  exchange: Exchange,
+  signal: AbortSignal | undefined,
+  settings: HopSettings,
+  response: HopResponse,
+  encoded: Readable,
+): Promise<{ readonly buffer: Buffer; readonly error: unknown }> {
+  const decoded = decoding(encoded, response.encodings);
+  const { url, onChunk, deadline } = settings;
+  if (isRetryableStatus(response.status)) {
+    return readKeeping(decoded, decoded, exchange.maxResponseBytes, url, onChunk, deadline);
+  }
+  try {
+    return {
+      buffer: await readAll(decoded, exchange.maxResponseBytes, url, onChunk, deadline),
+      error: response.bodyError,
+    };
+  } catch (error) {
+    throw mapBodyError(error, url, signal, exchange);
+  }
 }
 
 // The decoders for a body; a coding we cannot undo fails the hop and drops the body.
